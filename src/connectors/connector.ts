@@ -1,5 +1,5 @@
 import type { Customer, Order } from '../domain/entities.ts'
-import type { OrderStatus, ProviderName, StreamName } from '../domain/statuses.ts'
+import type { ProviderName, StreamName } from '../domain/statuses.ts'
 
 /** Where a stream's read stands. Saved in the same transaction as the page that produced it. */
 export interface StreamCursor {
@@ -91,4 +91,5 @@ export interface Connector {
   setOrderStatus(context: ConnectorContext, externalId: string, status: string): Promise<StatusWriteResult>
 }
 
-export type { OrderStatus }
+/** Finds the connector of a provider; throws ValidationError `unsupported_provider` for unknown ones. */
+export type ConnectorRegistry = (provider: ProviderName) => Connector

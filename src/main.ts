@@ -1,0 +1,152 @@
+import { loadConfig, ConfigError } from './config/config.ts'
+import { connectorFor } from './connectors/registry.ts'
+import { AppError, ValidationError } from './domain/errors.ts'
+import { ProviderContexts } from './engine/provider-context.ts'
+import { requestSync } from './engine/sync-requests.ts'
+import type { SyncWorkerDeps } from './engine/sync-worker.ts'
+import { createLogger } from './lib/logger.ts'
+import { openStore } from './store/kysely/open-store.ts'
+import type { App, Command, CommandIo } from './cli/app.ts'
+import { connectionsCommand } from './cli/connections.ts'
+import { demoCommand } from './cli/demo.ts'
+import { migrateCommand } from './cli/migrate.ts'
+import { runsCommand } from './cli/runs.ts'
+import { serveCommand, workerCommand } from './cli/serve.ts'
+import { simulateCommand } from './cli/simulate.ts'
+import { statusCommand } from './cli/status.ts'
+import { syncCommand } from './cli/sync.ts'
+import { tenantsCommand } from './cli/tenants.ts'
+
+/** Composition root: configuration → adapters → engine → the command asked for. Only this file wires adapters. */
+export async function openApp(options: { logLevel?: string; migrate?: boolean } = {}): Promise<App> {
+  const config = loadConfig()
+  const log = createLogger(options.logLevel ?? config.logLevel)
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    secretKey: config.secretKey,
+    migrate: options.migrate ?? true,
+  })
+  const contexts = new ProviderContexts(connectorFor, {
+    timeoutMs: config.providerTimeoutMs,
+    maxAttempts: config.providerMaxAttempts,
+    log: (event) => {
+      if (event.outcome === 'ok') log.debug(event, 'provider call')
+      else if (event.outcome === 'retry') log.warn(event, 'provider call failed; retrying')
+      else log.error(event, 'provider call gave up')
+    },
+  })
+  const workerDeps = (overrides: Partial<SyncWorkerDeps> = {}): SyncWorkerDeps => ({
+    store,
+    connectors: connectorFor,
+    contexts,
+    log,
+    settings: {
+      leaseMs: config.leaseMs,
+      heartbeatMs: config.heartbeatMs,
+      pollMs: config.pollMs,
+      safetyMarginMs: config.safetyMarginMs,
+      concurrency: config.workerConcurrency,
+    },
+    ...overrides,
+  })
+  return {
+    config,
+    store,
+    log,
+    connectors: connectorFor,
+    contexts,
+    workerDeps,
+    requestSync: (connection, stream, trigger, syncOptions) =>
+      requestSync(store, { connection, stream, trigger, options: syncOptions ?? {}, maxAttempts: config.runMaxAttempts }),
+    close: () => store.close(),
+  }
+}
+
+const simulate: Command = {
+  name: 'simulate',
+  summary: 'run a provider simulator (woocommerce) on a local port',
+  usage:
+    'tributary simulate woocommerce [--port 8080] [--orders 2000] [--seed 1] [--key K] [--secret S]\n' +
+    '                               [--latency-ms N] [--error-rate 0.1] [--timeout-rate 0.01] [--rate-limit 5]\n' +
+    '                               [--mutate-per-min M] [--history-days 90]',
+  run: (args) => simulateCommand(args),
+}
+
+const COMMANDS: readonly Command[] = [
+  demoCommand,
+  serveCommand,
+  workerCommand,
+  syncCommand,
+  tenantsCommand,
+  connectionsCommand,
+  runsCommand,
+  statusCommand,
+  migrateCommand,
+  simulate,
+]
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length))
+  return [
+    'tributary — keep your own database in step with your commerce platforms',
+    '',
+    'usage: tributary <command> [options]      (tributary <command> --help for its options)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'A first sync:',
+    '  tributary tenants add acme',
+    '  tributary connections add woocommerce --tenant acme --url https://shop.example.com --key ck_… --secret cs_…',
+    '  tributary sync <connection id>',
+    '',
+    'Configuration comes from TRIBUTARY_* environment variables (see README); none is needed:',
+    'data goes to ./data/tributary.db (SQLite) unless TRIBUTARY_DATABASE_URL says postgres://….',
+    '',
+  ].join('\n')
+}
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help())
+    return name === undefined ? 2 : 0
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write('tributary 0.1.0\n')
+    return 0
+  }
+  const command = COMMANDS.find((c) => c.name === name)
+  if (!command) {
+    io.stderr.write(`tributary: unknown command "${name}"; run tributary --help\n`)
+    return 2
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`)
+    return 0
+  }
+  try {
+    return await command.run(args, io)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`tributary: ${error.message}\n`)
+      return 2
+    }
+    if (error instanceof ValidationError) {
+      io.stderr.write(`tributary ${name}: ${error.message}\n`)
+      return 2
+    }
+    if (error instanceof AppError) {
+      io.stderr.write(`tributary ${name}: ${error.message} (${error.code})\n`)
+      return 1
+    }
+    io.stderr.write(`tributary ${name}: unexpected error — please report it\n${(error as Error).stack ?? error}\n`)
+    return 1
+  }
+}
+
+/** Runs the command line of this process. */
+export async function runCli(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, openApp })
+}
+
+if (import.meta.main) await runCli()
