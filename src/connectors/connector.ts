@@ -89,6 +89,18 @@ export interface Connector {
   /** Provider status words an order may be set to (the API validates against this). */
   readonly writableOrderStatuses: readonly string[]
   setOrderStatus(context: ConnectorContext, externalId: string, status: string): Promise<StatusWriteResult>
+  /**
+   * Authenticates one attempt of a request. The engine passes it to ProviderHttp as `sign`, which
+   * applies it before every attempt, so per-request signatures (WooCommerce's OAuth 1.0a nonce and
+   * timestamp on plain HTTP) are fresh on each retry. Optional: a client may add static auth itself.
+   */
+  signRequest?(context: SigningContext, request: HttpRequest): HttpRequest
+}
+
+/** What signing a request needs: the connection's endpoint and decrypted credentials. */
+export interface SigningContext {
+  readonly endpoint: string
+  readonly credentials: Readonly<Record<string, string>>
 }
 
 /** Finds the connector of a provider; throws ValidationError `unsupported_provider` for unknown ones. */
