@@ -1,0 +1,188 @@
+/**
+ * Row types of the tables, as Kysely sees them. Identical on both dialects: ids and times are
+ * text (ISO 8601 UTC, which sorts correctly and round-trips unchanged), JSON is text, money and
+ * counters are integers (PostgreSQL int8 is parsed to a JS number in dialects/postgres.ts).
+ */
+export interface Database {
+  tenants: TenantRow
+  connections: ConnectionRow
+  sync_state: SyncStateRow
+  sync_runs: SyncRunRow
+  sync_failures: SyncFailureRow
+  jobs: JobRow
+  orders: OrderRow
+  order_lines: OrderLineRow
+  customers: CustomerRow
+  outbox: OutboxRow
+}
+
+export interface TenantRow {
+  id: string
+  name: string
+  created_at: string
+}
+
+export interface ConnectionRow {
+  id: string
+  tenant_id: string
+  provider: string
+  name: string
+  endpoint: string
+  /** sealSecret(JSON of the credentials): never plaintext at rest. */
+  credentials: string
+  /** JSON of ConnectionSettings. */
+  settings: string
+  status: string
+  created_at: string
+  updated_at: string
+}
+
+export interface SyncStateRow {
+  connection_id: string
+  stream: string
+  watermark: string | null
+  resume: string | null
+  last_run_id: string | null
+  last_success_at: string | null
+  updated_at: string
+}
+
+export interface SyncRunRow {
+  id: string
+  tenant_id: string
+  connection_id: string
+  stream: string
+  job_id: string | null
+  trigger: string
+  status: string
+  attempt: number
+  pages: number
+  fetched: number
+  created: number
+  updated: number
+  unchanged: number
+  failed: number
+  total: number | null
+  /** JSON object. */
+  options: string
+  error: string | null
+  error_code: string | null
+  queued_at: string
+  started_at: string | null
+  finished_at: string | null
+  heartbeat_at: string | null
+}
+
+export interface SyncFailureRow {
+  id: string
+  tenant_id: string
+  connection_id: string
+  stream: string
+  run_id: string
+  external_id: string | null
+  raw: string
+  error: string
+  created_at: string
+}
+
+export interface JobRow {
+  id: string
+  kind: string
+  tenant_id: string | null
+  singleton_key: string | null
+  /** JSON object. */
+  payload: string
+  state: string
+  attempts: number
+  max_attempts: number
+  run_after: string
+  locked_by: string | null
+  locked_until: string | null
+  last_error: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface OrderRow {
+  tenant_id: string
+  id: string
+  connection_id: string
+  external_id: string
+  number: string | null
+  status: string
+  financial_status: string
+  provider_status: string
+  currency: string
+  total_minor: number
+  subtotal_minor: number
+  tax_minor: number
+  shipping_minor: number
+  discount_minor: number
+  refunded_minor: number
+  customer_external_id: string | null
+  customer_email: string | null
+  customer_name: string | null
+  created_at: string
+  updated_at: string
+  paid_at: string | null
+  completed_at: string | null
+  deleted_at: string | null
+  /** A status written through the outbox and not yet confirmed by the provider. */
+  pending_status: string | null
+  /** The provider's JSON, exactly as hashed. */
+  raw: string
+  hash: string
+  first_synced_at: string
+  last_synced_at: string
+}
+
+export interface OrderLineRow {
+  tenant_id: string
+  order_id: string
+  position: number
+  external_id: string
+  product_external_id: string | null
+  variant_external_id: string | null
+  sku: string | null
+  name: string | null
+  quantity: number
+  unit_price_minor: number
+  total_minor: number
+}
+
+export interface CustomerRow {
+  tenant_id: string
+  id: string
+  connection_id: string
+  external_id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  phone: string | null
+  created_at: string | null
+  updated_at: string | null
+  deleted_at: string | null
+  raw: string
+  hash: string
+  first_synced_at: string
+  last_synced_at: string
+}
+
+export interface OutboxRow {
+  tenant_id: string
+  id: string
+  connection_id: string
+  kind: string
+  order_id: string | null
+  /** JSON object. */
+  payload: string
+  idempotency_key: string
+  state: string
+  attempts: number
+  next_attempt_at: string
+  last_error: string | null
+  /** The provider's answer (JSON text) once sent. */
+  response: string | null
+  created_at: string
+  updated_at: string
+}

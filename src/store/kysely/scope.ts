@@ -1,0 +1,58 @@
+import { CompiledQuery, type Kysely } from 'kysely'
+import type { Database } from './schema.ts'
+
+/** What every repository of one store shares. Frozen at open. */
+export interface StoreContext {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly secretKey: Buffer
+  /** Milliseconds since the epoch; every timestamp the store writes comes from here. */
+  readonly clock: () => number
+  /** Most bind parameters one statement may carry on this dialect. */
+  readonly maxParameters: number
+}
+
+/**
+ * A repository's handle on the database: the root Kysely instance or one bound to a
+ * transaction. `transaction` joins the current transaction or starts one.
+ */
+export interface Scope {
+  readonly db: Kysely<Database>
+  readonly context: StoreContext
+  readonly inTransaction: boolean
+  transaction<T>(fn: (scope: Scope) => Promise<T>): Promise<T>
+}
+
+export function rootScope(db: Kysely<Database>, context: StoreContext): Scope {
+  const scope: Scope = {
+    db,
+    context,
+    inTransaction: false,
+    transaction: (fn) => db.transaction().execute((trx) => fn(transactionScope(trx, context))),
+  }
+  return Object.freeze(scope)
+}
+
+function transactionScope(trx: Kysely<Database>, context: StoreContext): Scope {
+  const scope: Scope = { db: trx, context, inTransaction: true, transaction: (fn) => fn(scope) }
+  return Object.freeze(scope)
+}
+
+/** The store's clock as an ISO 8601 UTC string. */
+export function nowIso(context: StoreContext): string {
+  return new Date(context.clock()).toISOString()
+}
+
+/** Runs hand-built SQL (the hot path's multi-row statements) without Kysely's compile step. */
+export async function executeRaw<R = Record<string, unknown>>(
+  db: Kysely<Database>,
+  sqlText: string,
+  parameters: readonly unknown[],
+): Promise<{ rows: R[]; affected: number }> {
+  const result = await db.executeQuery<R>(CompiledQuery.raw(sqlText, parameters as unknown[]))
+  return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0n) }
+}
+
+/** Parses a JSON column that the store itself wrote. */
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T
+}
