@@ -35,11 +35,10 @@ console.log(
 )
 
 const patterns = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src/**/*.test.ts', 'test/**/*.test.ts']
-const child = spawn(
-  process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=180000', ...patterns],
-  { stdio: 'inherit', env: process.env },
-)
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...patterns], {
+  stdio: 'inherit',
+  env: process.env,
+})
 child.on('exit', (code, signal) => {
   if (!pgUp) console.log(`note: PostgreSQL tests were skipped (unreachable at ${where})`)
   process.exit(code ?? (signal ? 1 : 0))

@@ -37,8 +37,21 @@ test('a newcomer syncs a store from the CLI alone: tenant, connection, sync, sta
   const tenant = await tributary(dir, ['tenants', 'add', 'acme'])
   assert.equal(tenant.code, 0, tenant.stderr)
   const added = await tributary(dir, [
-    'connections', 'add', 'woocommerce', '--tenant', 'acme', '--url', sim.url,
-    '--key', sim.credentials.key, '--secret', sim.credentials.secret, '--every', '30m', '--lookback', '10m',
+    'connections',
+    'add',
+    'woocommerce',
+    '--tenant',
+    'acme',
+    '--url',
+    sim.url,
+    '--key',
+    sim.credentials.key,
+    '--secret',
+    sim.credentials.secret,
+    '--every',
+    '30m',
+    '--lookback',
+    '10m',
   ])
   assert.equal(added.code, 0, added.stderr)
   const connectionId = added.stdout.trim()
@@ -46,14 +59,21 @@ test('a newcomer syncs a store from the CLI alone: tenant, connection, sync, sta
 
   const sync = await tributary(dir, ['sync', connectionId, '--stream', 'orders'])
   assert.equal(sync.code, 0, sync.stderr)
-  assert.match(sync.stdout, new RegExp(`^orders: ${sim.orderCount()} processed \\(${sim.orderCount()} created, 0 updated, 0 unchanged, 0 failed\\) in `))
+  assert.match(
+    sync.stdout,
+    new RegExp(
+      `^orders: ${sim.orderCount()} processed \\(${sim.orderCount()} created, 0 updated, 0 unchanged, 0 failed\\) in `,
+    ),
+  )
 
   const status = await tributary(dir, ['status', '--json'])
   assert.equal(status.code, 0, status.stderr)
   const [connection] = JSON.parse(status.stdout)
   const orders = connection.streams.find((s: { stream: string }) => s.stream === 'orders')
   // The stored count equals the store's own X-WP-Total.
-  const response = await fetch(`${sim.url}/wp-json/wc/v3/orders?per_page=1&consumer_key=${sim.credentials.key}&consumer_secret=${sim.credentials.secret}`)
+  const response = await fetch(
+    `${sim.url}/wp-json/wc/v3/orders?per_page=1&consumer_key=${sim.credentials.key}&consumer_secret=${sim.credentials.secret}`,
+  )
   assert.equal(orders.records, Number(response.headers.get('x-wp-total')))
   assert.equal(orders.lastRun.status, 'succeeded')
 
@@ -65,7 +85,10 @@ test('a newcomer syncs a store from the CLI alone: tenant, connection, sync, sta
 test('bad arguments get a one-line error and a non-zero exit, not a stack trace', async (t) => {
   const dir = dataDir(t)
   const cases: [string[], RegExp][] = [
-    [['connections', 'add', 'woocommerce', '--tenant', 'nobody', '--url', 'http://x', '--key', 'k', '--secret', 's'], /no tenant named "nobody"/],
+    [
+      ['connections', 'add', 'woocommerce', '--tenant', 'nobody', '--url', 'http://x', '--key', 'k', '--secret', 's'],
+      /no tenant named "nobody"/,
+    ],
     [['connections', 'add', 'magento'], /needs a provider: woocommerce/],
     [['sync'], /usage: tributary sync/],
     [['sync', 'no-such-id'], /no connection with id "no-such-id"/],

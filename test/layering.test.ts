@@ -46,7 +46,11 @@ function violation({ from, to }: Edge): string | undefined {
   const provider = providerOf(from)
   if (provider) {
     const allowed =
-      isDomain(to) || isLib(to) || to === 'connectors/connector.ts' || to === 'connectors/paging.ts' || providerOf(to) === provider
+      isDomain(to) ||
+      isLib(to) ||
+      to === 'connectors/connector.ts' ||
+      to === 'connectors/paging.ts' ||
+      providerOf(to) === provider
     if (!allowed) return 'a connector imports domain/, lib/, connector.ts, paging.ts and its own folder only'
   }
   if (startsWith('engine')(from)) {
@@ -57,7 +61,10 @@ function violation({ from, to }: Edge): string | undefined {
     const allowed = isDomain(to) || isLib(to) || PORTS.includes(to) || startsWith(from.split('/')[0]!)(to)
     if (!allowed) return `${from.split('/')[0]}/ imports domain/, lib/ and the ports only`
   }
-  if ((startsWith('cli')(from) || startsWith('api')(from)) && (startsWith('store/kysely')(to) || startsWith('queue/embedded')(to))) {
+  if (
+    (startsWith('cli')(from) || startsWith('api')(from)) &&
+    (startsWith('store/kysely')(to) || startsWith('queue/embedded')(to))
+  ) {
     return 'only main.ts wires adapters'
   }
   return undefined

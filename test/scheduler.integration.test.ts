@@ -44,5 +44,11 @@ forEachDatabase('the scheduler queues startup runs, then one run per stream per 
   assert.equal(await queued(), 2)
   const scheduled = (await store.runs.list({ connectionId: connection.id })).filter((r) => r.trigger === 'scheduled')
   assert.equal(scheduled.length, 2)
-  assert.deepEqual(scheduler.entries().map((e) => e.stream).sort(), ['customers', 'orders'])
+  assert.deepEqual(
+    scheduler
+      .entries()
+      .map((e) => e.stream)
+      .sort(),
+    ['customers', 'orders'],
+  )
 })

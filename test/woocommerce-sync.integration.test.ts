@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { startWooSimulator, type WooSimulator } from '../src/connectors/woocommerce/simulator/index.ts'
 import { woocommerceConnector } from '../src/connectors/woocommerce/index.ts'
+import { startWooSimulator, type WooSimulator } from '../src/connectors/woocommerce/simulator/index.ts'
 import { requestSync } from '../src/engine/sync-requests.ts'
 import type { Store } from '../src/store/store.ts'
 import { forEachDatabase } from './helpers/databases.ts'
@@ -11,7 +11,10 @@ import { newTenant, newWooConnection } from './helpers/factories.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 
-async function simulator(t: { after: (fn: () => Promise<void>) => void }, options: Parameters<typeof startWooSimulator>[0]) {
+async function simulator(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: Parameters<typeof startWooSimulator>[0],
+) {
   const sim = await startWooSimulator(options)
   t.after(() => sim.close())
   return sim
@@ -115,7 +118,11 @@ forEachDatabase('with 10% server errors and a 429 rate limit the sync still ends
 forEachDatabase('wrong credentials end the run failed, with a clear message and no cursor', async (t, { store }) => {
   const sim = await simulator(t, { orders: 50, seed: 2 })
   const tenant = await newTenant(store)
-  const connection = await newWooConnection(store, tenant.id, { url: sim.url, key: sim.credentials.key, secret: 'cs_wrong' })
+  const connection = await newWooConnection(store, tenant.id, {
+    url: sim.url,
+    key: sim.credentials.key,
+    secret: 'cs_wrong',
+  })
   const run = await testEngine(store).syncNow(connection, 'orders')
   assert.equal(run.status, 'failed')
   assert.equal(run.errorCode, 'provider_auth_failed')
@@ -146,42 +153,51 @@ forEachDatabase('two concurrent triggers of one connection run once', async (t, 
   assert.equal(runs.length, 1)
 })
 
-forEachDatabase('a sync killed with SIGKILL mid-backfill resumes and ends complete without duplicates', async (t, db) => {
-  const { store, databaseUrl, secretKey } = db
-  const sim = await simulator(t, { orders: 3000, seed: 21, latencyMs: 15 })
-  const tenant = await newTenant(store)
-  const connection = await newWooConnection(store, tenant.id, { url: sim.url, ...sim.credentials })
+forEachDatabase(
+  'a sync killed with SIGKILL mid-backfill resumes and ends complete without duplicates',
+  async (t, db) => {
+    const { store, databaseUrl, secretKey } = db
+    const sim = await simulator(t, { orders: 3000, seed: 21, latencyMs: 15 })
+    const tenant = await newTenant(store)
+    const connection = await newWooConnection(store, tenant.id, { url: sim.url, ...sim.credentials })
 
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'sync', connection.id, '--stream', 'orders'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TRIBUTARY_DATABASE_URL: databaseUrl,
-      TRIBUTARY_SECRET_KEY: secretKey.toString('hex'),
-      TRIBUTARY_LEASE_MS: '1500',
-      TRIBUTARY_HEARTBEAT_MS: '300',
-      TRIBUTARY_LOG_LEVEL: 'silent',
-    },
-    stdio: 'ignore',
-  })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  t.after(() => void child.kill('SIGKILL'))
-  const killedRun = await waitFor('the child to commit a few pages', async () => {
-    const [run] = await store.runs.list({ connectionId: connection.id, limit: 1 })
-    return run && run.counters.pages >= 4 ? run : undefined
-  })
-  child.kill('SIGKILL')
-  await exited
-  const partial = await store.orders.count(tenant.id, { connectionId: connection.id })
-  assert.ok(partial > 0 && partial < sim.orderCount(), `killed mid-way (${partial} of ${sim.orderCount()})`)
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'src/main.ts'), 'sync', connection.id, '--stream', 'orders'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TRIBUTARY_DATABASE_URL: databaseUrl,
+          TRIBUTARY_SECRET_KEY: secretKey.toString('hex'),
+          TRIBUTARY_LEASE_MS: '1500',
+          TRIBUTARY_HEARTBEAT_MS: '300',
+          TRIBUTARY_LOG_LEVEL: 'silent',
+        },
+        stdio: 'ignore',
+      },
+    )
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    t.after(() => void child.kill('SIGKILL'))
+    const killedRun = await waitFor('the child to commit a few pages', async () => {
+      const [run] = await store.runs.list({ connectionId: connection.id, limit: 1 })
+      return run && run.counters.pages >= 4 ? run : undefined
+    })
+    child.kill('SIGKILL')
+    await exited
+    const partial = await store.orders.count(tenant.id, { connectionId: connection.id })
+    assert.ok(partial > 0 && partial < sim.orderCount(), `killed mid-way (${partial} of ${sim.orderCount()})`)
 
-  // Taken over once the dead process's lease expires; resumes from the checkpoint.
-  const engine = testEngine(store)
-  const job = await waitFor('the dead lease to expire', () => store.jobs.claimById(killedRun.jobId!, 'rescuer', 5_000))
-  const { executeSyncJob } = await import('../src/engine/sync-worker.ts')
-  const resumed = await executeSyncJob(engine.deps, job, 'rescuer', new AbortController().signal)
-  assert.equal(resumed.status, 'succeeded', resumed.error ?? '')
-  assert.equal(resumed.id, killedRun.id, 'the same run continues')
-  assert.ok(resumed.counters.fetched < sim.orderCount() + 200, 'it resumed rather than starting over')
-  await assertMirrors(store, tenant.id, connection.id, sim)
-})
+    // Taken over once the dead process's lease expires; resumes from the checkpoint.
+    const engine = testEngine(store)
+    const job = await waitFor('the dead lease to expire', () =>
+      store.jobs.claimById(killedRun.jobId!, 'rescuer', 5_000),
+    )
+    const { executeSyncJob } = await import('../src/engine/sync-worker.ts')
+    const resumed = await executeSyncJob(engine.deps, job, 'rescuer', new AbortController().signal)
+    assert.equal(resumed.status, 'succeeded', resumed.error ?? '')
+    assert.equal(resumed.id, killedRun.id, 'the same run continues')
+    assert.ok(resumed.counters.fetched < sim.orderCount() + 200, 'it resumed rather than starting over')
+    await assertMirrors(store, tenant.id, connection.id, sim)
+  },
+)

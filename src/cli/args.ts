@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { ValidationError } from '../domain/errors.ts'
 import { parseDuration } from '../lib/duration.ts'
 

@@ -1,8 +1,8 @@
-import { PROVIDERS, type ProviderName, type StreamName, STREAM_NAMES } from '../domain/statuses.ts'
+import { PROVIDERS, type ProviderName, STREAM_NAMES, type StreamName } from '../domain/statuses.ts'
 import { defaultSettings, validateNewConnection } from '../engine/connections.ts'
 import { formatDuration } from '../lib/duration.ts'
-import { durationFlag, intFlag, parseCommandArgs, requireFlag, UsageError } from './args.ts'
 import type { Command } from './app.ts'
+import { durationFlag, intFlag, parseCommandArgs, requireFlag, UsageError } from './args.ts'
 import { table } from './format.ts'
 import { findConnection, findTenant } from './lookup.ts'
 
@@ -50,7 +50,8 @@ export const connectionsCommand: Command = {
         case 'add': {
           const provider = target as ProviderName
           const tenant = await findTenant(store, requireFlag(values.tenant, 'tenant'))
-          const streams = (values.streams?.split(',').map((s) => s.trim()) ?? app.connectors(provider).streams) as StreamName[]
+          const streams = (values.streams?.split(',').map((s) => s.trim()) ??
+            app.connectors(provider).streams) as StreamName[]
           for (const stream of streams) {
             if (!STREAM_NAMES.includes(stream)) throw new UsageError(`--streams: unknown stream "${stream}"`)
           }

@@ -1,5 +1,5 @@
-import { UsageError } from './args.ts'
 import type { Connection, Store, Tenant } from '../store/store.ts'
+import { UsageError } from './args.ts'
 
 export async function findTenant(store: Store, nameOrId: string): Promise<Tenant> {
   const tenant = (await store.tenants.getByName(nameOrId)) ?? (await store.tenants.get(nameOrId))

@@ -1,5 +1,5 @@
-import { parseCommandArgs } from './args.ts'
 import type { Command } from './app.ts'
+import { parseCommandArgs } from './args.ts'
 
 export const migrateCommand: Command = {
   name: 'migrate',

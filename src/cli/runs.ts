@@ -1,6 +1,6 @@
 import { formatDuration } from '../lib/duration.ts'
-import { intFlag, parseCommandArgs } from './args.ts'
 import type { Command } from './app.ts'
+import { intFlag, parseCommandArgs } from './args.ts'
 import { table } from './format.ts'
 import { findConnection } from './lookup.ts'
 
@@ -25,7 +25,22 @@ export const runsCommand: Command = {
       }
       io.stdout.write(
         table([
-          ['RUN', 'CONNECTION', 'STREAM', 'TRIGGER', 'STATUS', 'TRY', 'FETCHED', 'NEW', 'UPD', 'SAME', 'FAIL', 'STARTED', 'TOOK', 'ERROR'],
+          [
+            'RUN',
+            'CONNECTION',
+            'STREAM',
+            'TRIGGER',
+            'STATUS',
+            'TRY',
+            'FETCHED',
+            'NEW',
+            'UPD',
+            'SAME',
+            'FAIL',
+            'STARTED',
+            'TOOK',
+            'ERROR',
+          ],
           ...runs.map((r) => [
             r.id,
             r.connectionId.slice(0, 13),

@@ -1,6 +1,6 @@
 import { breakerStates } from '../engine/calls/circuit-breaker.ts'
-import { parseCommandArgs } from './args.ts'
 import type { App, Command } from './app.ts'
+import { parseCommandArgs } from './args.ts'
 import { countersSummary } from './format.ts'
 
 /** Per connection: provider, records per stream, last run and cursor. */
@@ -59,10 +59,14 @@ export const statusCommand: Command = {
         io.stdout.write(`${connection.id}  ${connection.provider}  ${connection.endpoint}  [${connection.status}]\n`)
         for (const s of connection.streams) {
           const run = s.lastRun
-          const last = run ? `last run ${run.status} ${run.finishedAt ?? run.startedAt ?? run.queuedAt}: ${countersSummary(run.counters)}` : 'never run'
+          const last = run
+            ? `last run ${run.status} ${run.finishedAt ?? run.startedAt ?? run.queuedAt}: ${countersSummary(run.counters)}`
+            : 'never run'
           io.stdout.write(`  ${s.stream.padEnd(10)} ${String(s.records).padStart(8)} records · ${last}\n`)
           if (run?.error) io.stdout.write(`  ${''.padEnd(10)} error: ${run.error}\n`)
-          io.stdout.write(`  ${''.padEnd(10)} cursor: watermark ${s.cursor?.watermark ?? '-'}${s.cursor?.resume ? `, resumes at ${s.cursor.resume}` : ''}\n`)
+          io.stdout.write(
+            `  ${''.padEnd(10)} cursor: watermark ${s.cursor?.watermark ?? '-'}${s.cursor?.resume ? `, resumes at ${s.cursor.resume}` : ''}\n`,
+          )
         }
       }
       return 0

@@ -1,5 +1,5 @@
-import { parseCommandArgs, UsageError } from './args.ts'
 import type { Command } from './app.ts'
+import { parseCommandArgs, UsageError } from './args.ts'
 import { table } from './format.ts'
 
 export const tenantsCommand: Command = {

@@ -25,7 +25,11 @@ test('no configuration gives the embedded default and generates a 0600 secret ke
 test('every bad key is listed with what was expected, never its value', () => {
   const cwd = tempDir()
   assert.throws(
-    () => loadConfig({ TRIBUTARY_DATABASE_URL: 'mysql://secret-host', TRIBUTARY_PORT: 'abc', TRIBUTARY_SECRET_KEY: 'short' }, cwd),
+    () =>
+      loadConfig(
+        { TRIBUTARY_DATABASE_URL: 'mysql://secret-host', TRIBUTARY_PORT: 'abc', TRIBUTARY_SECRET_KEY: 'short' },
+        cwd,
+      ),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError)
       assert.equal(error.issues.length, 3)

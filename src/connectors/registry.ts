@@ -1,5 +1,5 @@
-import type { ProviderName } from '../domain/statuses.ts'
 import { ValidationError } from '../domain/errors.ts'
+import type { ProviderName } from '../domain/statuses.ts'
 import type { Connector, ConnectorRegistry } from './connector.ts'
 import { woocommerceConnector } from './woocommerce/index.ts'
 

@@ -22,7 +22,10 @@ test('newer content updates; older content is stale and never overwrites', () =>
 })
 
 test('a different payload with an equal timestamp is an update, never dropped', () => {
-  assert.equal(mergeRule({ updatedAt: t1, hash: 'a', deletedAt: null }, { updatedAt: t1, hash: 'b', deletedAt: null }), 'updated')
+  assert.equal(
+    mergeRule({ updatedAt: t1, hash: 'a', deletedAt: null }, { updatedAt: t1, hash: 'b', deletedAt: null }),
+    'updated',
+  )
 })
 
 test('a tombstone is not resurrected by a late, older update', () => {

@@ -28,11 +28,14 @@ test('extra digits round half away from zero', () => {
 
 test('garbage is a NormalizeError naming the field', () => {
   for (const bad of ['', 'abc', '1,50', '1.2.3', '--1', 'NaN']) {
-    assert.throws(() => toMinorUnits(bad, 'USD', 'total'), (error: unknown) => {
-      assert.ok(error instanceof NormalizeError)
-      assert.equal(error.field, 'total')
-      return true
-    })
+    assert.throws(
+      () => toMinorUnits(bad, 'USD', 'total'),
+      (error: unknown) => {
+        assert.ok(error instanceof NormalizeError)
+        assert.equal(error.field, 'total')
+        return true
+      },
+    )
   }
   assert.throws(() => toMinorUnits(Number.NaN, 'USD'), NormalizeError)
 })

@@ -1,5 +1,4 @@
-import type { ConnectorContext } from '../connectors/connector.ts'
-import type { ConnectorRegistry } from '../connectors/connector.ts'
+import type { ConnectorContext, ConnectorRegistry } from '../connectors/connector.ts'
 import type { ConnectionWithCredentials } from '../store/store.ts'
 import { breakerFor } from './calls/circuit-breaker.ts'
 import { type CallEvent, createProviderHttp } from './calls/provider-http.ts'
@@ -39,7 +38,9 @@ export class ProviderContexts {
       breaker: breakerFor(connection.id),
       ...(signal ? { signal } : {}),
       ...(this.#settings.log ? { log: this.#settings.log } : {}),
-      ...(connector.signRequest ? { sign: (request) => connector.signRequest!({ endpoint, credentials }, request) } : {}),
+      ...(connector.signRequest
+        ? { sign: (request) => connector.signRequest!({ endpoint, credentials }, request) }
+        : {}),
     })
     return { http, endpoint, credentials }
   }

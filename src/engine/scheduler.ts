@@ -95,7 +95,10 @@ export class Scheduler {
             maxAttempts: this.#deps.maxAttempts,
           })
           if (created) queued++
-          this.#nextDue.set(key, { dueAt: now + this.#withJitter(connection.settings.intervalMs), intervalMs: connection.settings.intervalMs })
+          this.#nextDue.set(key, {
+            dueAt: now + this.#withJitter(connection.settings.intervalMs),
+            intervalMs: connection.settings.intervalMs,
+          })
         }
       }
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { RunTrigger, StreamName } from '../domain/statuses.ts'
-import type { Connection, Store, SyncRun } from '../store/store.ts'
 import type { Job } from '../queue/queue.ts'
+import type { Connection, Store, SyncRun } from '../store/store.ts'
 
 /** What a sync run is asked to do beyond "continue from the checkpoint". */
 export type SyncOptions = {

@@ -8,7 +8,10 @@ const settings = { lookbackMs: 10 * 60_000, backfillDays: 0 }
 
 test('the first read of an incremental stream backfills everything, or backfillDays', () => {
   assert.deepEqual(planRead(EMPTY_CURSOR, {}, settings, true, now), { from: EMPTY_CURSOR, since: null })
-  assert.equal(planRead(EMPTY_CURSOR, {}, { ...settings, backfillDays: 3 }, true, now).since, '2025-06-07T00:00:00.000Z')
+  assert.equal(
+    planRead(EMPTY_CURSOR, {}, { ...settings, backfillDays: 3 }, true, now).since,
+    '2025-06-07T00:00:00.000Z',
+  )
 })
 
 test('later reads start at the watermark minus the lookback', () => {

@@ -107,7 +107,8 @@ export function planRead(
 ): { from: StreamCursor; since: string | null } {
   const daysAgo = (days: number) => toIsoUtc(now - days * 86_400_000)
   if (options.full) return { from: EMPTY_CURSOR, since: null }
-  if (options.days !== undefined) return { from: { watermark: stored.watermark, resume: null }, since: daysAgo(options.days) }
+  if (options.days !== undefined)
+    return { from: { watermark: stored.watermark, resume: null }, since: daysAgo(options.days) }
   if (stored.resume !== null) return { from: stored, since: null }
   if (!incremental) return { from: stored, since: null }
   if (stored.watermark !== null) return { from: stored, since: addMs(stored.watermark, -settings.lookbackMs) }

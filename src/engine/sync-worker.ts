@@ -168,7 +168,11 @@ async function settleFailure(
   }
   const retryable = error instanceof ProviderError ? error.retryable : !(error instanceof AppError)
   const code = error instanceof AppError ? error.code : 'internal_error'
-  const backoff = fullJitterDelayMs(job.attempts, deps.settings.retryBaseMs ?? 30_000, deps.settings.retryCapMs ?? 1_800_000)
+  const backoff = fullJitterDelayMs(
+    job.attempts,
+    deps.settings.retryBaseMs ?? 30_000,
+    deps.settings.retryCapMs ?? 1_800_000,
+  )
   const retryAfter = error instanceof ProviderError ? (error.retryAfterMs ?? 0) : 0
   const state = await store.jobs.fail(job.id, workerId, error.message, {
     retryable,
