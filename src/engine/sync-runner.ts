@@ -4,6 +4,7 @@ import { contentHash } from '../domain/content-hash.ts'
 import type { Customer, Normalized, NormalizeFailure, Order } from '../domain/entities.ts'
 import { coerceError } from '../domain/errors.ts'
 import { addMs, toIsoUtc } from '../domain/time.ts'
+import { prefetch } from '../lib/prefetch.ts'
 import type { ConnectionWithCredentials, RunCounters, Store, SyncRun } from '../store/store.ts'
 import type { SyncOptions } from './sync-requests.ts'
 
@@ -51,7 +52,7 @@ export async function runSync(input: RunSyncInput): Promise<RunOutcome> {
     const { from, since } = planRead(stored, options, connection.settings, stream.incremental, runStartedAt)
     let watermark = options.full ? null : stored.watermark
 
-    for await (const page of stream.read(from, { since, signal: input.signal })) {
+    for await (const page of prefetch(stream.read(from, { since, signal: input.signal }))) {
       const { records, failures } = normalizePage(stream, page)
       watermark = laterOf(watermark, capAt(page.cursor.watermark, watermarkCap))
       const cursor: StreamCursor = { watermark, resume: page.cursor.resume }
