@@ -13,10 +13,10 @@ function ordersStream(context: ConnectorContext): Stream<WooOrder, 'order'> {
     entity: 'order',
     // date_modified_gmt, the modification time, is the cursor field (providers.md §7.2).
     incremental: true,
-    // TODO(#2): read the trash listing too (includeTrash) so trashes whose webhook was lost become
-    // tombstones; it also creates tombstones for orders trashed before the first sync, which the
-    // run counters and the mirror tests count as created, so it waits for that decision.
-    read: (from, options) => readOrders(createWooClient(context), from, options),
+    // The trash listing is read too: `status=any` hides trashed orders (providers.md §2.2), so a
+    // trash whose webhook was lost only shows there. Trashed orders are stored as tombstones
+    // (deletedAt set), which order lists and counts leave out.
+    read: (from, options) => readOrders(createWooClient(context), from, options, { includeTrash: true }),
     normalize: normalizeWooOrder,
     externalId: wooOrderExternalId,
   }
