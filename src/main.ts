@@ -1,14 +1,8 @@
-import { loadConfig, ConfigError } from './config/config.ts'
-import { connectorFor } from './connectors/registry.ts'
-import { AppError, ValidationError } from './domain/errors.ts'
-import { ProviderContexts } from './engine/provider-context.ts'
-import { requestSync } from './engine/sync-requests.ts'
-import type { SyncWorkerDeps } from './engine/sync-worker.ts'
-import { createLogger } from './lib/logger.ts'
-import { openStore } from './store/kysely/open-store.ts'
+import { createMetrics } from './api/metrics.ts'
 import type { App, Command, CommandIo } from './cli/app.ts'
 import { connectionsCommand } from './cli/connections.ts'
 import { demoCommand } from './cli/demo.ts'
+import { keysCommand } from './cli/keys.ts'
 import { migrateCommand } from './cli/migrate.ts'
 import { runsCommand } from './cli/runs.ts'
 import { serveCommand, workerCommand } from './cli/serve.ts'
@@ -16,6 +10,16 @@ import { simulateCommand } from './cli/simulate.ts'
 import { statusCommand } from './cli/status.ts'
 import { syncCommand } from './cli/sync.ts'
 import { tenantsCommand } from './cli/tenants.ts'
+import { usersCommand } from './cli/users.ts'
+import { ConfigError, loadConfig } from './config/config.ts'
+import { connectorFor } from './connectors/registry.ts'
+import { AppError, ValidationError } from './domain/errors.ts'
+import { ProviderContexts } from './engine/provider-context.ts'
+import { requestSync } from './engine/sync-requests.ts'
+import type { SyncWorkerDeps } from './engine/sync-worker.ts'
+import { createLogger } from './lib/logger.ts'
+import { openStore } from './store/kysely/open-store.ts'
+import type { SyncRun } from './store/store.ts'
 
 /** Composition root: configuration → adapters → engine → the command asked for. Only this file wires adapters. */
 export async function openApp(options: { logLevel?: string; migrate?: boolean } = {}): Promise<App> {
@@ -26,10 +30,17 @@ export async function openApp(options: { logLevel?: string; migrate?: boolean } 
     secretKey: config.secretKey,
     migrate: options.migrate ?? true,
   })
+  const metrics = createMetrics()
   const contexts = new ProviderContexts(connectorFor, {
     timeoutMs: config.providerTimeoutMs,
     maxAttempts: config.providerMaxAttempts,
     log: (event) => {
+      metrics.providerCalls.inc({
+        provider: event.provider,
+        operation: event.operation,
+        outcome: event.outcome,
+        status: event.status === null ? 'none' : String(event.status),
+      })
       if (event.outcome === 'ok') log.debug(event, 'provider call')
       else if (event.outcome === 'retry') log.warn(event, 'provider call failed; retrying')
       else log.error(event, 'provider call gave up')
@@ -48,16 +59,39 @@ export async function openApp(options: { logLevel?: string; migrate?: boolean } 
       concurrency: config.workerConcurrency,
     },
     ...overrides,
+    onFinished: (run) => {
+      countRecords(run)
+      overrides.onFinished?.(run)
+    },
   })
+  // Records synced by provider and stream, counted when a run ends (its counters are final then).
+  const countRecords = (run: SyncRun) => {
+    void store.connections
+      .get(run.connectionId)
+      .then((connection) => {
+        const labels = { provider: connection?.provider ?? 'unknown', stream: run.stream }
+        for (const result of ['created', 'updated', 'unchanged', 'failed'] as const) {
+          if (run.counters[result] > 0) metrics.recordsSynced.inc({ ...labels, result }, run.counters[result])
+        }
+      })
+      .catch(() => {})
+  }
   return {
     config,
     store,
     log,
     connectors: connectorFor,
     contexts,
+    metrics,
     workerDeps,
     requestSync: (connection, stream, trigger, syncOptions) =>
-      requestSync(store, { connection, stream, trigger, options: syncOptions ?? {}, maxAttempts: config.runMaxAttempts }),
+      requestSync(store, {
+        connection,
+        stream,
+        trigger,
+        options: syncOptions ?? {},
+        maxAttempts: config.runMaxAttempts,
+      }),
     close: () => store.close(),
   }
 }
@@ -78,6 +112,8 @@ const COMMANDS: readonly Command[] = [
   workerCommand,
   syncCommand,
   tenantsCommand,
+  usersCommand,
+  keysCommand,
   connectionsCommand,
   runsCommand,
   statusCommand,

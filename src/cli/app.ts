@@ -1,6 +1,7 @@
-import type { ConnectorRegistry } from '../connectors/connector.ts'
+import type { ApiMetrics } from '../api/metrics.ts'
 import type { Config } from '../config/config.ts'
-import type { StreamName, RunTrigger } from '../domain/statuses.ts'
+import type { ConnectorRegistry } from '../connectors/connector.ts'
+import type { RunTrigger, StreamName } from '../domain/statuses.ts'
 import type { ProviderContexts } from '../engine/provider-context.ts'
 import type { SyncOptions, SyncRequest } from '../engine/sync-requests.ts'
 import type { SyncWorkerDeps } from '../engine/sync-worker.ts'
@@ -14,8 +15,15 @@ export interface App {
   readonly log: Logger
   readonly connectors: ConnectorRegistry
   readonly contexts: ProviderContexts
+  /** Prometheus metrics of this process (GET /metrics). */
+  readonly metrics: ApiMetrics
   workerDeps(overrides?: Partial<SyncWorkerDeps>): SyncWorkerDeps
-  requestSync(connection: Connection, stream: StreamName, trigger: RunTrigger, options?: SyncOptions): Promise<SyncRequest>
+  requestSync(
+    connection: Connection,
+    stream: StreamName,
+    trigger: RunTrigger,
+    options?: SyncOptions,
+  ): Promise<SyncRequest>
   close(): Promise<void>
 }
 

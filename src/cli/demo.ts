@@ -2,12 +2,13 @@ import { startWooSimulator } from '../connectors/woocommerce/simulator/index.ts'
 import { defaultSettings } from '../engine/connections.ts'
 import { executeSyncJob } from '../engine/sync-worker.ts'
 import { formatDuration } from '../lib/duration.ts'
-import { intFlag, durationFlag, parseCommandArgs } from './args.ts'
 import type { App, Command, CommandIo } from './app.ts'
+import { durationFlag, intFlag, parseCommandArgs } from './args.ts'
+import { prepareDemoAccess } from './demo-access.ts'
 import { runSummary } from './format.ts'
 import { describeDatabase } from './migrate.ts'
 import { progressBar } from './progress.ts'
-import { startBackground } from './serve.ts'
+import { startApiServer, startBackground } from './serve.ts'
 import { waitForShutdownSignal } from './signals.ts'
 
 const DEMO_TENANT = 'demo'
@@ -15,7 +16,7 @@ const DEMO_TENANT = 'demo'
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'start a simulated WooCommerce store, backfill it, then keep syncing while it changes',
-  usage: 'tributary demo [--orders 2000] [--seed 7] [--every 15s] [--mutate-per-min 120] [--once]',
+  usage: 'tributary demo [--orders 2000] [--seed 7] [--every 15s] [--mutate-per-min 120] [--port 3000] [--once]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       orders: { type: 'string' },
@@ -23,6 +24,7 @@ export const demoCommand: Command = {
       every: { type: 'string' },
       'mutate-per-min': { type: 'string' },
       once: { type: 'boolean' },
+      port: { type: 'string' },
     })
     const orders = intFlag(values.orders, 'orders', 2000, 1)
     const seed = intFlag(values.seed, 'seed', 7)
@@ -54,11 +56,30 @@ export const demoCommand: Command = {
         scheduler: true,
         onFinished: (run) => io.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${runSummary(run)}\n`),
       })
+      let server: Awaited<ReturnType<typeof startApiServer>>
+      try {
+        server = await startApiServer(app, background, {
+          host: app.config.host,
+          port: intFlag(values.port, 'port', app.config.port, 0),
+        })
+      } catch (error) {
+        clearInterval(mutator)
+        await background.stop()
+        throw error
+      }
+      const tenant = (await app.store.tenants.get(connection.tenantId))!
+      const access = await prepareDemoAccess(app.store, tenant, server.url)
+      io.stdout.write(
+        `\nHTTP API: ${server.url}/api/v1 · docs: ${server.url}/docs\n` +
+          `login:    POST ${server.url}/api/v1/auth/login {"email":"${access.email}","password":"${access.password}"}\n` +
+          `try:      ${access.curl}\n`,
+      )
       io.stdout.write(
         `\nsyncing every ${formatDuration(everyMs)} while the store changes (~${mutatePerMin} orders/min); Ctrl-C to stop\n`,
       )
       await waitForShutdownSignal()
       clearInterval(mutator)
+      await server.close()
       await background.stop()
       io.stdout.write('\nstopped; every run above kept its checkpoint\n')
       return 0

@@ -1,6 +1,5 @@
 import type { StreamCursor } from '../connectors/connector.ts'
 import type { Customer, Normalized, NormalizeFailure, Order } from '../domain/entities.ts'
-import type { JobRepository } from '../queue/queue.ts'
 import type {
   FinancialStatus,
   OrderStatus,
@@ -9,6 +8,7 @@ import type {
   RunTrigger,
   StreamName,
 } from '../domain/statuses.ts'
+import type { JobRepository } from '../queue/queue.ts'
 
 /** All ids are text (UUID v7-like, sortable by creation); all times ISO 8601 UTC strings. */
 
@@ -137,6 +137,8 @@ export interface StoredOrder extends Order {
   readonly hash: string
   readonly firstSyncedAt: string
   readonly lastSyncedAt: string
+  /** A status written back through the outbox and not yet confirmed by the provider. */
+  readonly pendingStatus?: string | null
 }
 
 export interface StoredOrderWithRaw extends StoredOrder {
@@ -161,6 +163,7 @@ export interface OrderFilter {
   readonly updatedAtMin?: string
   readonly updatedAtMax?: string
   readonly customerEmail?: string
+  readonly customerExternalId?: string
   /** Matches the order number or the customer email. */
   readonly q?: string
   readonly includeDeleted?: boolean
@@ -171,6 +174,11 @@ export interface OrderListOptions extends OrderFilter {
   readonly order?: 'asc' | 'desc'
   readonly limit?: number
   readonly offset?: number
+  /**
+   * Keyset paging: only orders after this one in the sort (its sort value and id), so deep pages
+   * cost what the first does. For orderBy created_at, updated_at and total; ignored for number.
+   */
+  readonly after?: { readonly value: string | number; readonly id: string }
 }
 
 export interface PageCounts {
@@ -208,7 +216,9 @@ export interface ConnectionRepository {
   update(
     id: string,
     tenantId: string | undefined,
-    patch: Partial<Pick<NewConnection, 'name' | 'endpoint' | 'credentials' | 'settings'>> & { status?: ConnectionStatus },
+    patch: Partial<Pick<NewConnection, 'name' | 'endpoint' | 'credentials' | 'settings'>> & {
+      status?: ConnectionStatus
+    },
   ): Promise<Connection | undefined>
   delete(id: string, tenantId?: string): Promise<boolean>
 }
@@ -230,12 +240,21 @@ export interface RunRepository {
   markRunning(id: string, at: string): Promise<void>
   heartbeat(id: string, at: string): Promise<void>
   finish(id: string, status: RunStatus, at: string, error?: { message: string; code: string } | null): Promise<void>
+  /** How many runs are in each status (for metrics); tenantId undefined = all tenants. */
+  countByStatus(tenantId?: string): Promise<Record<string, number>>
   /** Runs stuck in `running` whose heartbeat is older than `before` (their process died). */
   listStale(before: string): Promise<SyncRun[]>
 }
 
+export interface OrderStats {
+  readonly byStatus: Readonly<Record<string, number>>
+  /** One entry per currency: amounts are never summed across currencies. Cancelled and failed orders are left out. */
+  readonly revenue: ReadonlyArray<{ currency: string; orders: number; grossMinor: number; refundedMinor: number }>
+}
+
 export interface OrderRepository {
   count(tenantId: string, filter?: OrderFilter): Promise<number>
+  stats(tenantId: string, filter?: OrderFilter): Promise<OrderStats>
   list(tenantId: string, options?: OrderListOptions): Promise<StoredOrder[]>
   get(tenantId: string, id: string): Promise<StoredOrderWithRaw | undefined>
   getByExternalId(tenantId: string, connectionId: string, externalId: string): Promise<StoredOrderWithRaw | undefined>
@@ -243,13 +262,123 @@ export interface OrderRepository {
 
 export interface CustomerRepository {
   count(tenantId: string, filter?: { connectionId?: string }): Promise<number>
-  list(tenantId: string, options?: { connectionId?: string; limit?: number; offset?: number }): Promise<StoredCustomer[]>
+  list(
+    tenantId: string,
+    options?: { connectionId?: string; limit?: number; offset?: number },
+  ): Promise<StoredCustomer[]>
   get(tenantId: string, id: string): Promise<(StoredCustomer & { raw: unknown }) | undefined>
+}
+
+export const USER_ROLES = ['admin', 'owner', 'member'] as const
+/** admin: every tenant (no tenant of its own); owner: manages its tenant; member: reads and syncs. */
+export type UserRole = (typeof USER_ROLES)[number]
+
+export interface User {
+  readonly id: string
+  /** null for platform admins. */
+  readonly tenantId: string | null
+  readonly email: string
+  readonly role: UserRole
+  readonly createdAt: string
+}
+
+export interface UserWithPasswordHash extends User {
+  /** Never leaves the auth code. */
+  readonly passwordHash: string
+}
+
+export interface NewUser {
+  readonly tenantId: string | null
+  readonly email: string
+  readonly passwordHash: string
+  readonly role: UserRole
+}
+
+export interface UserRepository {
+  /** Throws ConflictError `email_taken` when the (case-insensitive) email is in use. */
+  create(input: NewUser): Promise<User>
+  /** For login only: the user with this email, any tenant. */
+  getByEmailForLogin(email: string): Promise<UserWithPasswordHash | undefined>
+  /** tenantId undefined = any tenant (admin use). */
+  get(id: string, tenantId?: string): Promise<User | undefined>
+  list(tenantId?: string): Promise<User[]>
+  delete(id: string, tenantId?: string): Promise<boolean>
+}
+
+export interface ApiKey {
+  readonly id: string
+  readonly tenantId: string
+  readonly name: string
+  readonly role: Exclude<UserRole, 'admin'>
+  /** The first characters of the key, to recognise it. */
+  readonly prefix: string
+  readonly createdAt: string
+  readonly lastUsedAt: string | null
+  readonly revokedAt: string | null
+}
+
+export interface ApiKeyRepository {
+  create(input: { tenantId: string; name: string; role: ApiKey['role']; prefix: string; hash: string }): Promise<ApiKey>
+  /** The key with this SHA-256 hash, revoked or not. */
+  getByHash(hash: string): Promise<ApiKey | undefined>
+  list(tenantId: string): Promise<ApiKey[]>
+  /** False when no unrevoked key of this tenant has the id. */
+  revoke(id: string, tenantId: string): Promise<boolean>
+  touch(id: string, at: string): Promise<void>
+}
+
+export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'failed', 'dead'] as const
+/** pending → sending (claimed, leased) → sent | pending again (retry) | failed (rejected) | dead (attempts used up). */
+export type OutboxState = (typeof OUTBOX_STATES)[number]
+
+export interface OutboxEntry {
+  readonly id: string
+  readonly tenantId: string
+  readonly connectionId: string
+  /** `order_status` for now. */
+  readonly kind: string
+  readonly orderId: string | null
+  readonly payload: Readonly<Record<string, unknown>>
+  readonly idempotencyKey: string
+  readonly state: OutboxState
+  readonly attempts: number
+  /** When a pending entry is due; while sending, when its lease ends. */
+  readonly nextAttemptAt: string
+  readonly lastError: string | null
+  readonly response: unknown
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface OutboxRepository {
+  /**
+   * Records an order status write: sets the order's pending_status and adds the entry. Call it in
+   * a transaction so both land or neither. Undefined when the order is not the tenant's.
+   */
+  enqueueOrderStatus(input: { tenantId: string; orderId: string; status: string }): Promise<OutboxEntry | undefined>
+  /** Takes up to `limit` due entries (pending and due, or sending with an expired lease) with a lease. */
+  claimDue(leaseMs: number, limit: number): Promise<OutboxEntry[]>
+  /** Ends the entry `sent` with the provider's answer and clears its order's pending_status. */
+  markSent(id: string, tenantId: string, response: unknown): Promise<void>
+  /** Back to pending, due at `nextAttemptAt`. */
+  markRetry(id: string, tenantId: string, error: string, nextAttemptAt: string): Promise<void>
+  /** Ends the entry and clears its order's pending_status (the order stays as the provider has it). */
+  markFinal(id: string, tenantId: string, state: 'failed' | 'dead', error: string): Promise<void>
+  get(id: string, tenantId: string): Promise<OutboxEntry | undefined>
+  list(
+    tenantId: string,
+    filter?: { states?: readonly OutboxState[]; orderId?: string; limit?: number },
+  ): Promise<OutboxEntry[]>
+  /** A failed or dead entry goes back to pending (attempts reset) and re-marks its order; undefined otherwise. */
+  retry(id: string, tenantId: string): Promise<OutboxEntry | undefined>
+  countByState(): Promise<Record<string, number>>
 }
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres'
   readonly tenants: TenantRepository
+  readonly users: UserRepository
+  readonly apiKeys: ApiKeyRepository
   readonly connections: ConnectionRepository
   readonly syncState: SyncStateRepository
   readonly runs: RunRepository
@@ -257,6 +386,15 @@ export interface Store {
   readonly customers: CustomerRepository
   /** The durable job queue, store-backed in embedded mode (queue/queue.ts). */
   readonly jobs: JobRepository
+  readonly outbox: OutboxRepository
+  /**
+   * Merges provider records outside a sync run (the order a provider returns after a write): the
+   * same merge rule and upsert as applyPage, without touching cursors or runs.
+   */
+  applyRecords(
+    input: { tenantId: string; connectionId: string; records: readonly Normalized<Order>[] },
+    entity: 'order',
+  ): Promise<Omit<PageCounts, 'failed'>>
   /** Runs fn in one transaction; the Store it receives is bound to that transaction. Nested calls join it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>
   /**

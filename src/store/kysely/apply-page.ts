@@ -29,76 +29,11 @@ export async function applyPageInTransaction(
   input: ApplyPageInput<Order> | ApplyPageInput<Customer>,
   entity: 'order' | 'customer',
 ): Promise<PageCounts> {
-  const spec = (entity === 'order' ? ORDER_SPEC : CUSTOMER_SPEC) as EntitySpec<Order | Customer>
   const { db, context } = scope
   const { tenantId, connectionId } = input
   const now = nowIso(context)
-  const maxParameters = context.maxParameters
 
-  if (context.dialect === 'postgres') {
-    // Serialises writers of one connection's records (a sync run and a webhook), so the merge
-    // decisions taken below from the stored versions still hold when the rows are written.
-    await executeRaw(db, 'select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${spec.table}:${connectionId}`])
-  }
-
-  const { unique, duplicates } = newestPerExternalId(input.records as readonly Normalized<Order | Customer>[])
-  const stored = await loadStoredVersions(scope, bulk, spec.table, tenantId, connectionId, [...unique.keys()])
-
-  const writes: { record: Normalized<Order | Customer>; id: string }[] = []
-  const replacedIds: string[] = []
-  let created = 0
-  let updated = 0
-  let unchanged = duplicates
-  for (const record of unique.values()) {
-    const existing = stored.get(record.entity.externalId)
-    const outcome: MergeOutcome = mergeRule(existing, versionOf(record))
-    if (outcome === 'created') {
-      created++
-      writes.push({ record, id: newId(context.clock()) })
-    } else if (outcome === 'updated') {
-      updated++
-      writes.push({ record, id: existing!.id })
-      replacedIds.push(existing!.id)
-    } else {
-      unchanged++
-    }
-  }
-
-  for (const chunk of chunksFor(writes, spec.columns.length, maxParameters)) {
-    const parameters: unknown[] = []
-    for (const { record, id } of chunk) spec.pushRow(parameters, record, tenantId, connectionId, id, now)
-    await executeRaw(db, bulk.insert(spec.table, spec.columns, chunk.length, spec.upsert), parameters)
-  }
-
-  if (entity === 'order') {
-    await deleteLinesOf(scope, bulk, tenantId, replacedIds)
-    const lines: { orderId: string; position: number; line: Order['lines'][number] }[] = []
-    for (const { record, id } of writes) {
-      const order = record.entity as Order
-      for (let position = 0; position < order.lines.length; position++) {
-        lines.push({ orderId: id, position, line: order.lines[position]! })
-      }
-    }
-    for (const chunk of chunksFor(lines, LINE_COLUMNS.length, maxParameters)) {
-      const parameters: unknown[] = []
-      for (const { orderId, position, line } of chunk) {
-        parameters.push(
-          tenantId,
-          orderId,
-          position,
-          line.externalId,
-          line.productExternalId,
-          line.variantExternalId,
-          line.sku,
-          line.name,
-          line.quantity,
-          line.unitPriceMinor,
-          line.totalMinor,
-        )
-      }
-      await executeRaw(db, bulk.insert('order_lines', LINE_COLUMNS, chunk.length), parameters)
-    }
-  }
+  const { created, updated, unchanged } = await mergeRecordsInTransaction(scope, bulk, input, entity)
 
   await insertFailures(scope, bulk, input, now)
 
@@ -425,4 +360,89 @@ async function insertFailures(
     }
     await executeRaw(scope.db, bulk.insert('sync_failures', FAILURE_COLUMNS, chunk.length), parameters)
   }
+}
+
+/**
+ * The record half of a page: merge-rule decisions and the multi-row upserts (orders with their
+ * lines), without cursor or run bookkeeping. applyPage uses it, and so does the outbox dispatcher
+ * for the one order a provider returns after a write.
+ */
+export async function mergeRecordsInTransaction(
+  scope: Scope,
+  bulk: BulkSql,
+  input: { tenantId: string; connectionId: string; records: readonly Normalized<Order | Customer>[] },
+  entity: 'order' | 'customer',
+): Promise<{ created: number; updated: number; unchanged: number }> {
+  const spec = (entity === 'order' ? ORDER_SPEC : CUSTOMER_SPEC) as EntitySpec<Order | Customer>
+  const { db, context } = scope
+  const { tenantId, connectionId } = input
+  const now = nowIso(context)
+  const maxParameters = context.maxParameters
+
+  if (context.dialect === 'postgres') {
+    // Serialises writers of one connection's records (a sync run and a webhook), so the merge
+    // decisions taken below from the stored versions still hold when the rows are written.
+    await executeRaw(db, 'select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${spec.table}:${connectionId}`])
+  }
+
+  const { unique, duplicates } = newestPerExternalId(input.records as readonly Normalized<Order | Customer>[])
+  const stored = await loadStoredVersions(scope, bulk, spec.table, tenantId, connectionId, [...unique.keys()])
+
+  const writes: { record: Normalized<Order | Customer>; id: string }[] = []
+  const replacedIds: string[] = []
+  let created = 0
+  let updated = 0
+  let unchanged = duplicates
+  for (const record of unique.values()) {
+    const existing = stored.get(record.entity.externalId)
+    const outcome: MergeOutcome = mergeRule(existing, versionOf(record))
+    if (outcome === 'created') {
+      created++
+      writes.push({ record, id: newId(context.clock()) })
+    } else if (outcome === 'updated') {
+      updated++
+      writes.push({ record, id: existing!.id })
+      replacedIds.push(existing!.id)
+    } else {
+      unchanged++
+    }
+  }
+
+  for (const chunk of chunksFor(writes, spec.columns.length, maxParameters)) {
+    const parameters: unknown[] = []
+    for (const { record, id } of chunk) spec.pushRow(parameters, record, tenantId, connectionId, id, now)
+    await executeRaw(db, bulk.insert(spec.table, spec.columns, chunk.length, spec.upsert), parameters)
+  }
+
+  if (entity === 'order') {
+    await deleteLinesOf(scope, bulk, tenantId, replacedIds)
+    const lines: { orderId: string; position: number; line: Order['lines'][number] }[] = []
+    for (const { record, id } of writes) {
+      const order = record.entity as Order
+      for (let position = 0; position < order.lines.length; position++) {
+        lines.push({ orderId: id, position, line: order.lines[position]! })
+      }
+    }
+    for (const chunk of chunksFor(lines, LINE_COLUMNS.length, maxParameters)) {
+      const parameters: unknown[] = []
+      for (const { orderId, position, line } of chunk) {
+        parameters.push(
+          tenantId,
+          orderId,
+          position,
+          line.externalId,
+          line.productExternalId,
+          line.variantExternalId,
+          line.sku,
+          line.name,
+          line.quantity,
+          line.unitPriceMinor,
+          line.totalMinor,
+        )
+      }
+      await executeRaw(db, bulk.insert('order_lines', LINE_COLUMNS, chunk.length), parameters)
+    }
+  }
+
+  return { created, updated, unchanged }
 }

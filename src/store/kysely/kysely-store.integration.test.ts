@@ -116,50 +116,63 @@ forEachDatabase('a transaction commits or rolls back as one; nested calls join i
   assert.equal((await store.tenants.list()).length, 1)
 })
 
-forEachDatabase('runs: create, progress, finish, list filters and stale detection', async (_t, { store }) => {
-  const [tenant, other] = [await newTenant(store), await newTenant(store)]
-  const connection = await newWooConnection(store, tenant.id, { url: 'https://a.test', key: 'k', secret: 's' })
-  const base = {
-    tenantId: tenant.id,
-    connectionId: connection.id,
-    jobId: 'job-1',
-    trigger: 'manual' as const,
-    options: { days: 3 },
-  }
-  const first = await store.runs.create({ ...base, stream: 'orders', attempt: 1 })
-  const second = await store.runs.create({ ...base, stream: 'orders', attempt: 2, status: 'queued' })
-  const customers = await store.runs.create({ ...base, stream: 'customers', jobId: 'job-2', attempt: 1 })
-  assert.equal(first.status, 'queued')
-  assert.deepEqual(first.counters, { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0 })
-  assert.deepEqual(first.options, { days: 3 })
-  assert.deepEqual(await store.runs.get(first.id), first)
-  assert.equal(await store.runs.get(first.id, other.id), undefined)
-  assert.equal((await store.runs.latestForJob('job-1'))?.id, second.id)
+/** Each reading is 1 ms after the last: runs created back to back get distinct queued_at, so their
+ * list order is defined (UUID v7 ids made within one millisecond are not ordered). */
+function steadyClock(): () => number {
+  let now = Date.now()
+  return () => ++now
+}
 
-  await store.runs.markRunning(second.id, '2025-06-01T10:00:00.000Z')
-  await store.runs.markRunning(customers.id, '2025-06-01T10:00:00.000Z')
-  await store.runs.heartbeat(customers.id, '2025-06-01T10:05:00.000Z')
-  assert.deepEqual(
-    (await store.runs.listStale('2025-06-01T10:01:00.000Z')).map((run) => run.id),
-    [second.id],
-  )
-  await store.runs.finish(second.id, 'failed', '2025-06-01T10:02:00.000Z', {
-    code: 'provider_timeout',
-    message: 'timed out',
-  })
-  const failed = await store.runs.get(second.id)
-  assert.equal(failed?.status, 'failed')
-  assert.equal(failed?.errorCode, 'provider_timeout')
-  assert.equal(failed?.finishedAt, '2025-06-01T10:02:00.000Z')
-  assert.deepEqual(await store.runs.listStale('2025-06-01T10:01:00.000Z'), [])
+forEachDatabase(
+  'runs: create, progress, finish, list filters and stale detection',
+  async (_t, { store }) => {
+    const [tenant, other] = [await newTenant(store), await newTenant(store)]
+    const connection = await newWooConnection(store, tenant.id, { url: 'https://a.test', key: 'k', secret: 's' })
+    const base = {
+      tenantId: tenant.id,
+      connectionId: connection.id,
+      jobId: 'job-1',
+      trigger: 'manual' as const,
+      options: { days: 3 },
+    }
+    const first = await store.runs.create({ ...base, stream: 'orders', attempt: 1 })
+    const second = await store.runs.create({ ...base, stream: 'orders', attempt: 2, status: 'queued' })
+    const customers = await store.runs.create({ ...base, stream: 'customers', jobId: 'job-2', attempt: 1 })
+    assert.equal(first.status, 'queued')
+    assert.deepEqual(first.counters, { pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0 })
+    assert.deepEqual(first.options, { days: 3 })
+    assert.deepEqual(await store.runs.get(first.id), first)
+    assert.equal(await store.runs.get(first.id, other.id), undefined)
+    assert.equal((await store.runs.latestForJob('job-1'))?.id, second.id)
 
-  const ids = (runs: { id: string }[]) => runs.map((run) => run.id)
-  assert.deepEqual(ids(await store.runs.list({ connectionId: connection.id })), [customers.id, second.id, first.id])
-  assert.deepEqual(ids(await store.runs.list({ connectionId: connection.id, stream: 'orders', limit: 1 })), [second.id])
-  assert.deepEqual(ids(await store.runs.list({ tenantId: tenant.id, statuses: ['running'] })), [customers.id])
-  assert.deepEqual(await store.runs.list({ tenantId: other.id }), [])
-  assert.deepEqual(await store.runs.list({ statuses: [] }), [])
-})
+    await store.runs.markRunning(second.id, '2025-06-01T10:00:00.000Z')
+    await store.runs.markRunning(customers.id, '2025-06-01T10:00:00.000Z')
+    await store.runs.heartbeat(customers.id, '2025-06-01T10:05:00.000Z')
+    assert.deepEqual(
+      (await store.runs.listStale('2025-06-01T10:01:00.000Z')).map((run) => run.id),
+      [second.id],
+    )
+    await store.runs.finish(second.id, 'failed', '2025-06-01T10:02:00.000Z', {
+      code: 'provider_timeout',
+      message: 'timed out',
+    })
+    const failed = await store.runs.get(second.id)
+    assert.equal(failed?.status, 'failed')
+    assert.equal(failed?.errorCode, 'provider_timeout')
+    assert.equal(failed?.finishedAt, '2025-06-01T10:02:00.000Z')
+    assert.deepEqual(await store.runs.listStale('2025-06-01T10:01:00.000Z'), [])
+
+    const ids = (runs: { id: string }[]) => runs.map((run) => run.id)
+    assert.deepEqual(ids(await store.runs.list({ connectionId: connection.id })), [customers.id, second.id, first.id])
+    assert.deepEqual(ids(await store.runs.list({ connectionId: connection.id, stream: 'orders', limit: 1 })), [
+      second.id,
+    ])
+    assert.deepEqual(ids(await store.runs.list({ tenantId: tenant.id, statuses: ['running'] })), [customers.id])
+    assert.deepEqual(await store.runs.list({ tenantId: other.id }), [])
+    assert.deepEqual(await store.runs.list({ statuses: [] }), [])
+  },
+  { clock: steadyClock() },
+)
 
 forEachDatabase('sync state: cursors replace, success is recorded beside them', async (_t, { store }) => {
   const tenant = await newTenant(store)

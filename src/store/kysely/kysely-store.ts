@@ -1,27 +1,33 @@
 import { type Kysely, Migrator } from 'kysely'
-import type { Customer, Order } from '../../domain/entities.ts'
+import type { Customer, Normalized, Order } from '../../domain/entities.ts'
 import type { JobRepository } from '../../queue/queue.ts'
 import type {
+  ApiKeyRepository,
   ApplyPageInput,
   ConnectionRepository,
   CustomerRepository,
   OrderRepository,
+  OutboxRepository,
   PageCounts,
   RunRepository,
   Store,
   SyncStateRepository,
   TenantRepository,
+  UserRepository,
 } from '../store.ts'
-import { applyPageInTransaction } from './apply-page.ts'
+import { applyPageInTransaction, mergeRecordsInTransaction } from './apply-page.ts'
 import { BulkSql } from './bulk-sql.ts'
 import { migrationProvider } from './migrations/migrations.ts'
+import { KyselyApiKeyRepository } from './repositories/api-keys.ts'
 import { KyselyConnectionRepository } from './repositories/connections.ts'
 import { KyselyCustomerRepository } from './repositories/customers.ts'
 import { KyselyJobRepository } from './repositories/jobs.ts'
 import { KyselyOrderRepository } from './repositories/orders.ts'
+import { KyselyOutboxRepository } from './repositories/outbox.ts'
 import { KyselyRunRepository } from './repositories/runs.ts'
 import { KyselySyncStateRepository } from './repositories/sync-state.ts'
 import { KyselyTenantRepository } from './repositories/tenants.ts'
+import { KyselyUserRepository } from './repositories/users.ts'
 import type { Database } from './schema.ts'
 import { rootScope, type Scope, type StoreContext } from './scope.ts'
 
@@ -45,12 +51,15 @@ interface Shared {
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres'
   readonly tenants: TenantRepository
+  readonly users: UserRepository
+  readonly apiKeys: ApiKeyRepository
   readonly connections: ConnectionRepository
   readonly syncState: SyncStateRepository
   readonly runs: RunRepository
   readonly orders: OrderRepository
   readonly customers: CustomerRepository
   readonly jobs: JobRepository
+  readonly outbox: OutboxRepository
   readonly #shared: Shared
   readonly #scope: Scope
 
@@ -65,12 +74,15 @@ export class KyselyStore implements Store {
     this.#scope = scope
     this.dialect = shared.context.dialect
     this.tenants = new KyselyTenantRepository(scope)
+    this.users = new KyselyUserRepository(scope)
+    this.apiKeys = new KyselyApiKeyRepository(scope)
     this.connections = new KyselyConnectionRepository(scope)
     this.syncState = new KyselySyncStateRepository(scope)
     this.runs = new KyselyRunRepository(scope)
     this.orders = new KyselyOrderRepository(scope)
     this.customers = new KyselyCustomerRepository(scope)
     this.jobs = new KyselyJobRepository(scope)
+    this.outbox = new KyselyOutboxRepository(scope)
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
@@ -83,6 +95,13 @@ export class KyselyStore implements Store {
     entity: 'order' | 'customer',
   ): Promise<PageCounts> {
     return this.#scope.transaction((scope) => applyPageInTransaction(scope, this.#shared.bulk, input, entity))
+  }
+
+  applyRecords(
+    input: { tenantId: string; connectionId: string; records: readonly Normalized<Order>[] },
+    entity: 'order',
+  ): Promise<Omit<PageCounts, 'failed'>> {
+    return this.#scope.transaction((scope) => mergeRecordsInTransaction(scope, this.#shared.bulk, input, entity))
   }
 
   async migrate(): Promise<string[]> {

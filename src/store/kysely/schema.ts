@@ -14,6 +14,8 @@ export interface Database {
   order_lines: OrderLineRow
   customers: CustomerRow
   outbox: OutboxRow
+  users: UserRow
+  api_keys: ApiKeyRow
 }
 
 export interface TenantRow {
@@ -185,4 +187,30 @@ export interface OutboxRow {
   response: string | null
   created_at: string
   updated_at: string
+}
+
+export interface UserRow {
+  id: string
+  /** null for platform admins. */
+  tenant_id: string | null
+  /** Lower-cased. */
+  email: string
+  /** scrypt$N$r$p$salt$hash (src/api/auth/passwords.ts). */
+  password_hash: string
+  role: string
+  created_at: string
+  updated_at: string
+}
+
+export interface ApiKeyRow {
+  id: string
+  tenant_id: string
+  name: string
+  role: string
+  prefix: string
+  /** SHA-256 hex of the whole key. */
+  hash: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
 }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './0001-initial.ts'
+import * as auth from './0002-auth.ts'
 
 /**
  * Every migration, in order, in code (no directory scanning: works the same from a bundle, a
@@ -7,6 +8,7 @@ import * as initial from './0001-initial.ts'
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_auth': auth,
 })
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,14 @@
 import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely'
 import type { OrderLine } from '../../../domain/entities.ts'
 import type { FinancialStatus, OrderStatus } from '../../../domain/statuses.ts'
-import type { OrderFilter, OrderListOptions, OrderRepository, StoredOrder, StoredOrderWithRaw } from '../../store.ts'
+import type {
+  OrderFilter,
+  OrderListOptions,
+  OrderRepository,
+  OrderStats,
+  StoredOrder,
+  StoredOrderWithRaw,
+} from '../../store.ts'
 import { chunksFor } from '../bulk-sql.ts'
 import type { Database, OrderLineRow, OrderRow } from '../schema.ts'
 import { parseJson, type Scope } from '../scope.ts'
@@ -25,10 +32,50 @@ export class KyselyOrderRepository implements OrderRepository {
     return Number(row.count)
   }
 
+  async stats(tenantId: string, filter: OrderFilter = {}): Promise<OrderStats> {
+    const byStatusRows = await this.#scope.db
+      .selectFrom('orders')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where(orderFilter(tenantId, filter))
+      .groupBy('status')
+      .execute()
+    const revenueRows = await this.#scope.db
+      .selectFrom('orders')
+      .select((eb) => [
+        'currency',
+        eb.fn.countAll<number>().as('orders'),
+        eb.fn.sum<number>('total_minor').as('gross'),
+        eb.fn.sum<number>('refunded_minor').as('refunded'),
+      ])
+      .where(orderFilter(tenantId, filter))
+      .where('status', 'not in', ['cancelled', 'failed'])
+      .groupBy('currency')
+      .orderBy('currency')
+      .execute()
+    return {
+      byStatus: Object.fromEntries(byStatusRows.map((row) => [row.status, Number(row.count)])),
+      revenue: revenueRows.map((row) => ({
+        currency: row.currency,
+        orders: Number(row.orders),
+        grossMinor: Number(row.gross ?? 0),
+        refundedMinor: Number(row.refunded ?? 0),
+      })),
+    }
+  }
+
   async list(tenantId: string, options: OrderListOptions = {}): Promise<StoredOrder[]> {
     const direction = options.order ?? 'desc'
     let query = this.#scope.db.selectFrom('orders').select(LIST_COLUMNS).where(orderFilter(tenantId, options))
-    switch (options.orderBy ?? 'created_at') {
+    const orderBy = options.orderBy ?? 'created_at'
+    const { after } = options
+    if (after !== undefined && orderBy !== 'number') {
+      const column = orderBy === 'total' ? 'total_minor' : orderBy
+      // Row-value comparison (SQLite ≥ 3.15 and PostgreSQL): the id breaks ties exactly as the sort does.
+      query = query.where((eb) =>
+        eb(eb.refTuple(column, 'id'), direction === 'desc' ? '<' : '>', eb.tuple(after.value as never, after.id)),
+      )
+    }
+    switch (orderBy) {
       case 'created_at':
         query = query.orderBy('created_at', direction)
         break
@@ -135,6 +182,7 @@ const LIST_COLUMNS = [
   'paid_at',
   'completed_at',
   'deleted_at',
+  'pending_status',
   'hash',
   'first_synced_at',
   'last_synced_at',
@@ -154,6 +202,9 @@ function orderFilter(tenantId: string, filter: OrderFilter) {
     if (filter.updatedAtMax !== undefined) conditions.push(eb('updated_at', '<=', filter.updatedAtMax))
     if (filter.customerEmail !== undefined) {
       conditions.push(eb(eb.fn('lower', ['customer_email']), '=', filter.customerEmail.toLowerCase()))
+    }
+    if (filter.customerExternalId !== undefined) {
+      conditions.push(eb('customer_external_id', '=', filter.customerExternalId))
     }
     if (filter.q !== undefined && filter.q.trim() !== '') {
       const pattern = `%${escapeLike(filter.q.trim().toLowerCase())}%`
@@ -183,7 +234,7 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-function toStoredOrder(row: Omit<Selectable<OrderRow>, 'raw' | 'pending_status'>, lines: OrderLine[]): StoredOrder {
+function toStoredOrder(row: Omit<Selectable<OrderRow>, 'raw'>, lines: OrderLine[]): StoredOrder {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -208,6 +259,7 @@ function toStoredOrder(row: Omit<Selectable<OrderRow>, 'raw' | 'pending_status'>
     paidAt: row.paid_at,
     completedAt: row.completed_at,
     deletedAt: row.deleted_at,
+    pendingStatus: row.pending_status,
     lines,
     hash: row.hash,
     firstSyncedAt: row.first_synced_at,

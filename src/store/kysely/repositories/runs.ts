@@ -119,6 +119,13 @@ export class KyselyRunRepository implements RunRepository {
       .execute()
   }
 
+  async countByStatus(tenantId?: string): Promise<Record<string, number>> {
+    let query = this.#scope.db.selectFrom('sync_runs').select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId)
+    const rows = await query.groupBy('status').execute()
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]))
+  }
+
   async listStale(before: string): Promise<SyncRun[]> {
     const rows = await this.#scope.db
       .selectFrom('sync_runs')
