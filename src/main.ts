@@ -1,16 +1,6 @@
 import { createMetrics } from './api/metrics.ts'
-import type { App, Command, CommandIo } from './cli/app.ts'
-import { connectionsCommand } from './cli/connections.ts'
-import { demoCommand } from './cli/demo.ts'
-import { keysCommand } from './cli/keys.ts'
-import { migrateCommand } from './cli/migrate.ts'
-import { runsCommand } from './cli/runs.ts'
-import { serveCommand, workerCommand } from './cli/serve.ts'
-import { simulateCommand } from './cli/simulate.ts'
-import { statusCommand } from './cli/status.ts'
-import { syncCommand } from './cli/sync.ts'
-import { tenantsCommand } from './cli/tenants.ts'
-import { usersCommand } from './cli/users.ts'
+import type { App, CommandIo } from './cli/app.ts'
+import { COMMANDS } from './cli/commands.ts'
 import { ConfigError, loadConfig } from './config/config.ts'
 import { connectorFor } from './connectors/registry.ts'
 import { AppError, ValidationError } from './domain/errors.ts'
@@ -96,31 +86,6 @@ export async function openApp(options: { logLevel?: string; migrate?: boolean } 
   }
 }
 
-const simulate: Command = {
-  name: 'simulate',
-  summary: 'run a provider simulator (woocommerce) on a local port',
-  usage:
-    'tributary simulate woocommerce [--port 8080] [--orders 2000] [--seed 1] [--key K] [--secret S]\n' +
-    '                               [--latency-ms N] [--error-rate 0.1] [--timeout-rate 0.01] [--rate-limit 5]\n' +
-    '                               [--mutate-per-min M] [--history-days 90]',
-  run: (args) => simulateCommand(args),
-}
-
-const COMMANDS: readonly Command[] = [
-  demoCommand,
-  serveCommand,
-  workerCommand,
-  syncCommand,
-  tenantsCommand,
-  usersCommand,
-  keysCommand,
-  connectionsCommand,
-  runsCommand,
-  statusCommand,
-  migrateCommand,
-  simulate,
-]
-
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
   return [
@@ -151,13 +116,14 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write('tributary 0.1.0\n')
     return 0
   }
-  const command = COMMANDS.find((c) => c.name === name)
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name)
+  if (!entry) {
     io.stderr.write(`tributary: unknown command "${name}"; run tributary --help\n`)
     return 2
   }
+  const command = await entry.load()
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`)
+    io.stdout.write(`${entry.summary}\n\nusage: ${command.usage}\n`)
     return 0
   }
   try {

@@ -35,7 +35,6 @@ export interface CommandIo {
 
 export interface Command {
   readonly name: string
-  readonly summary: string
   readonly usage: string
   run(args: string[], io: CommandIo): Promise<number>
 }

@@ -15,7 +15,6 @@ const USAGE = `tributary connections add woocommerce --tenant T --url U --key K 
 
 export const connectionsCommand: Command = {
   name: 'connections',
-  summary: 'add, list, test, pause, resume or remove store connections',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {

@@ -15,7 +15,6 @@ const DEMO_TENANT = 'demo'
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'start a simulated WooCommerce store, backfill it, then keep syncing while it changes',
   usage: 'tributary demo [--orders 2000] [--seed 7] [--every 15s] [--mutate-per-min 120] [--port 3000] [--once]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, {

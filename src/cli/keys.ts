@@ -6,7 +6,6 @@ import { findTenant } from './lookup.ts'
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'create, list or revoke API keys (a key is printed once; only its hash is stored)',
   usage:
     'tributary keys create --tenant T [--role member|owner] [--name N] [--json]\n' +
     '       tributary keys list --tenant T [--json]\n' +

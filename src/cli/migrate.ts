@@ -3,7 +3,6 @@ import { parseCommandArgs } from './args.ts'
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply pending database migrations (also done at every start)',
   usage: 'tributary migrate',
   async run(args, io) {
     parseCommandArgs(args, {})

@@ -6,7 +6,6 @@ import { findConnection } from './lookup.ts'
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'list recent sync runs with their counters and errors',
   usage: 'tributary runs [--connection C] [--limit 20] [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, {

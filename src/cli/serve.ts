@@ -75,7 +75,6 @@ export async function startApiServer(
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the HTTP API and run the scheduler and sync workers until Ctrl-C',
   usage: 'tributary serve [--port 3000] [--host 127.0.0.1]   (or TRIBUTARY_PORT / TRIBUTARY_HOST)',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' }, host: { type: 'string' } })
@@ -111,7 +110,6 @@ export const serveCommand: Command = {
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'run sync workers only (scale-out: many workers, one scheduler)',
   usage: 'tributary worker',
   async run(args, io) {
     parseCommandArgs(args, {})

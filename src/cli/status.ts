@@ -43,7 +43,6 @@ export async function collectStatus(app: App) {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show every connection with its record counts, last run and cursor',
   usage: 'tributary status [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } })

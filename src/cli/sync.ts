@@ -12,7 +12,6 @@ import { progressBar } from './progress.ts'
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'sync a connection now, in the foreground, and print what changed',
   usage: 'tributary sync CONNECTION [--stream orders|customers] [--days N] [--full] [--json]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {

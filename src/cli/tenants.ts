@@ -4,7 +4,6 @@ import { table } from './format.ts'
 
 export const tenantsCommand: Command = {
   name: 'tenants',
-  summary: 'add or list tenants',
   usage: 'tributary tenants add NAME | tributary tenants list [--json]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } })

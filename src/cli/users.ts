@@ -7,7 +7,6 @@ import { findTenant } from './lookup.ts'
 
 export const usersCommand: Command = {
   name: 'users',
-  summary: 'add or list API users (passwords are stored as scrypt hashes)',
   usage:
     'tributary users add --tenant T --email E --password P [--role owner|member]\n' +
     '       tributary users add --role admin --email E --password P   (platform admin, no tenant)\n' +
