@@ -30,7 +30,7 @@ if (!pgUp && required) {
 }
 console.log(
   pgUp
-    ? `PostgreSQL at ${where}: the [postgres] variants of the store tests run${required ? ' (required)' : ''}`
+    ? `PostgreSQL at ${where}: every [postgres] test variant runs${required ? ' (required)' : ''}`
     : `PostgreSQL unreachable at ${where}: every [postgres] test is SKIPPED (set TRIBUTARY_REQUIRE_PG=1 to make them mandatory)`,
 )
 
