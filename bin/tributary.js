@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Launcher: Tributary runs on the Node 24 pinned in devDependencies (node:sqlite, type stripping),
-// with a small young generation: V8 otherwise sizes it by the machine's memory, and a sync that
-// streams pages then carries ~100 MB of short-lived garbage it does not need (docs/benchmarks.md).
+// with a small young generation and a bounded old one. V8 otherwise sizes both by the machine's
+// memory, and a sync that streams pages (live heap ~30 MB) then carries 100–200 MB of garbage it
+// never needed (docs/benchmarks.md). NODE_OPTIONS may set either flag instead.
 // When either is missing, the launcher runs itself again under the pinned Node with the flag and
 // passes termination signals on, so `serve` still shuts down gracefully.
 import { spawn } from 'node:child_process'
@@ -9,7 +10,9 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const V8_FLAGS = ['--max-semi-space-size=4']
+const V8_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=256'].filter(
+  (flag) => !(process.env.NODE_OPTIONS ?? '').includes(flag.split('=')[0]),
+)
 const modern = Number(process.versions.node.split('.')[0]) >= 24
 const tuned = V8_FLAGS.every((flag) => process.execArgv.includes(flag))
 

@@ -76,10 +76,22 @@ export class BulkSql {
   }
 }
 
-/** Splits `items` into chunks small enough that `perItem` parameters each (plus `fixed`) fit. */
+/**
+ * Splits `items` into chunks small enough that `perItem` parameters each (plus `fixed`) fit, with
+ * sizes that are powers of two (largest first). Every distinct row count is a distinct statement to
+ * prepare and cache; with free sizes a long backfill (line counts vary page to page) filled the
+ * statement cache with hundreds of large statements and memory grew with the run. Powers of two
+ * keep it to a handful per table, for at most one extra statement per halving.
+ */
 export function chunksFor<T>(items: readonly T[], perItem: number, maxParameters: number, fixed = 0): T[][] {
-  const size = Math.max(1, Math.min(1000, Math.floor((maxParameters - fixed) / perItem)))
+  const fitting = Math.max(1, Math.min(1024, Math.floor((maxParameters - fixed) / perItem)))
+  let size = 2 ** Math.floor(Math.log2(fitting))
   const chunks: T[][] = []
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size))
+  let start = 0
+  while (start < items.length) {
+    while (size > items.length - start) size /= 2
+    chunks.push(items.slice(start, start + size))
+    start += size
+  }
   return chunks
 }
