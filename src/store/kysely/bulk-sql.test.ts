@@ -20,5 +20,8 @@ test('any number of rows uses only power-of-two chunk sizes, so few statements a
   for (let n = 1; n <= 600; n++) {
     for (const chunk of chunksFor(Array.from({ length: n }), 11, 32_766)) sizes.add(chunk.length)
   }
-  assert.deepEqual([...sizes].sort((a, b) => a - b), [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
+  assert.deepEqual(
+    [...sizes].sort((a, b) => a - b),
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  )
 })
