@@ -4,7 +4,7 @@ import { type MergeOutcome, mergeRule, type StoredVersion } from '../../domain/m
 import { newId } from '../../lib/ids.ts'
 import type { ApplyPageInput, PageCounts } from '../store.ts'
 import { type BulkSql, chunksFor } from './bulk-sql.ts'
-import { executeRaw, nowIso, type Scope } from './scope.ts'
+import { executeBatch, executeRaw, nowIso, type RawStatement, type Scope } from './scope.ts'
 
 /**
  * The sync hot path: one page of normalized records applied in the caller's transaction.
@@ -12,7 +12,8 @@ import { executeRaw, nowIso, type Scope } from './scope.ts'
  * Per page, whatever its size: one SELECT of the stored versions, one multi-row upsert of the
  * created and updated records, for orders one DELETE and one multi-row INSERT of their lines, one
  * INSERT of the failures, one upsert of the cursor and one UPDATE of the run's counters. Never a
- * statement per record; statements repeat page after page, so SQLite reuses them prepared.
+ * statement per record; statements repeat page after page, so SQLite reuses them prepared. All
+ * but the read go to the database as one batch: on SQLite one round trip to its thread.
  *
  * Decisions are the merge rule's (domain/merge-rule.ts), taken here from the stored
  * (hash, updated_at, deleted_at). `stale` counts as unchanged and writes nothing.
@@ -29,51 +30,45 @@ export async function applyPageInTransaction(
   input: ApplyPageInput<Order> | ApplyPageInput<Customer>,
   entity: 'order' | 'customer',
 ): Promise<PageCounts> {
-  const { db, context } = scope
+  const { context } = scope
   const { tenantId, connectionId } = input
   const now = nowIso(context)
 
-  const { created, updated, unchanged } = await mergeRecordsInTransaction(scope, bulk, input, entity)
-
-  await insertFailures(scope, bulk, input, now)
-
-  await executeRaw(
-    db,
-    bulk.plain(
-      'insert into sync_state (connection_id, stream, watermark, resume, last_run_id, updated_at) values (?, ?, ?, ?, ?, ?) ' +
-        'on conflict (connection_id, stream) do update set watermark = excluded.watermark, resume = excluded.resume, ' +
-        'last_run_id = excluded.last_run_id, updated_at = excluded.updated_at',
-    ),
-    [connectionId, input.stream, input.cursor.watermark, input.cursor.resume, input.runId, now],
-  )
-
-  const counts: PageCounts = {
-    created,
-    updated,
-    unchanged,
-    failed: input.failures.length,
-  }
-  const run = await executeRaw(
-    db,
-    bulk.plain(
-      'update sync_runs set pages = pages + 1, fetched = fetched + ?, created = created + ?, updated = updated + ?, ' +
-        'unchanged = unchanged + ?, failed = failed + ?, total = coalesce(?, total), heartbeat_at = ? ' +
-        'where id = ? and tenant_id = ?',
-    ),
-    [
-      input.records.length + input.failures.length,
-      counts.created,
-      counts.updated,
-      counts.unchanged,
-      counts.failed,
-      input.total ?? null,
-      now,
-      input.runId,
-      tenantId,
-    ],
-  )
+  const { counts: merged, writes } = await planMerge(scope, bulk, input, entity)
+  const counts: PageCounts = { ...merged, failed: input.failures.length }
+  const statements = [
+    ...writes,
+    ...failureInserts(scope, bulk, input, now),
+    {
+      sql: bulk.plain(
+        'insert into sync_state (connection_id, stream, watermark, resume, last_run_id, updated_at) values (?, ?, ?, ?, ?, ?) ' +
+          'on conflict (connection_id, stream) do update set watermark = excluded.watermark, resume = excluded.resume, ' +
+          'last_run_id = excluded.last_run_id, updated_at = excluded.updated_at',
+      ),
+      parameters: [connectionId, input.stream, input.cursor.watermark, input.cursor.resume, input.runId, now],
+    },
+    {
+      sql: bulk.plain(
+        'update sync_runs set pages = pages + 1, fetched = fetched + ?, created = created + ?, updated = updated + ?, ' +
+          'unchanged = unchanged + ?, failed = failed + ?, total = coalesce(?, total), heartbeat_at = ? ' +
+          'where id = ? and tenant_id = ?',
+      ),
+      parameters: [
+        input.records.length + input.failures.length,
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.failed,
+        input.total ?? null,
+        now,
+        input.runId,
+        tenantId,
+      ],
+    },
+  ]
+  const results = await executeBatch(scope, statements)
   // Without its run a page's progress would vanish: refuse (and roll back) rather than lose it.
-  if (run.affected === 0) throw new NotFoundError('run', input.runId)
+  if (results.at(-1)!.affected === 0) throw new NotFoundError('run', input.runId)
   return counts
 }
 
@@ -309,25 +304,6 @@ async function loadStoredVersions(
   return stored
 }
 
-/** Removes the lines of orders about to get new ones. */
-async function deleteLinesOf(scope: Scope, bulk: BulkSql, tenantId: string, orderIds: readonly string[]) {
-  if (orderIds.length === 0) return
-  if (scope.context.dialect === 'postgres') {
-    await executeRaw(scope.db, 'delete from order_lines where tenant_id = $1 and order_id = any($2::text[])', [
-      tenantId,
-      orderIds,
-    ])
-    return
-  }
-  for (const ids of chunksFor(orderIds, 1, scope.context.maxParameters, 1)) {
-    await executeRaw(
-      scope.db,
-      bulk.inList('delete from order_lines where tenant_id = ? and order_id in', 1, ids.length),
-      [tenantId, ...ids],
-    )
-  }
-}
-
 interface VersionRow {
   id: string
   external_id: string
@@ -336,14 +312,14 @@ interface VersionRow {
   deleted_at: string | null
 }
 
-async function insertFailures(
+function failureInserts(
   scope: Scope,
   bulk: BulkSql,
   input: ApplyPageInput<Order> | ApplyPageInput<Customer>,
   now: string,
-): Promise<void> {
+): RawStatement[] {
   const clock = scope.context.clock
-  for (const chunk of chunksFor(input.failures, FAILURE_COLUMNS.length, scope.context.maxParameters)) {
+  return chunksFor(input.failures, FAILURE_COLUMNS.length, scope.context.maxParameters).map((chunk) => {
     const parameters: unknown[] = []
     for (const failure of chunk as NormalizeFailure[]) {
       parameters.push(
@@ -358,21 +334,48 @@ async function insertFailures(
         now,
       )
     }
-    await executeRaw(scope.db, bulk.insert('sync_failures', FAILURE_COLUMNS, chunk.length), parameters)
-  }
+    return { sql: bulk.insert('sync_failures', FAILURE_COLUMNS, chunk.length), parameters }
+  })
 }
 
 /**
  * The record half of a page: merge-rule decisions and the multi-row upserts (orders with their
- * lines), without cursor or run bookkeeping. applyPage uses it, and so does the outbox dispatcher
- * for the one order a provider returns after a write.
+ * lines), without cursor or run bookkeeping. The outbox dispatcher uses it for the one order a
+ * provider returns after a write.
  */
 export async function mergeRecordsInTransaction(
   scope: Scope,
   bulk: BulkSql,
-  input: { tenantId: string; connectionId: string; records: readonly Normalized<Order | Customer>[] },
+  input: MergeInput,
   entity: 'order' | 'customer',
-): Promise<{ created: number; updated: number; unchanged: number }> {
+): Promise<MergeCounts> {
+  const { counts, writes } = await planMerge(scope, bulk, input, entity)
+  await executeBatch(scope, writes)
+  return counts
+}
+
+interface MergeInput {
+  readonly tenantId: string
+  readonly connectionId: string
+  readonly records: readonly Normalized<Order | Customer>[]
+}
+
+interface MergeCounts {
+  readonly created: number
+  readonly updated: number
+  readonly unchanged: number
+}
+
+/**
+ * Reads the stored versions of a page's records, takes the merge rule's decisions and returns the
+ * writes they call for, unexecuted: the caller runs them with its own bookkeeping in one batch.
+ */
+async function planMerge(
+  scope: Scope,
+  bulk: BulkSql,
+  input: MergeInput,
+  entity: 'order' | 'customer',
+): Promise<{ counts: MergeCounts; writes: RawStatement[] }> {
   const spec = (entity === 'order' ? ORDER_SPEC : CUSTOMER_SPEC) as EntitySpec<Order | Customer>
   const { db, context } = scope
   const { tenantId, connectionId } = input
@@ -385,10 +388,10 @@ export async function mergeRecordsInTransaction(
     await executeRaw(db, 'select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${spec.table}:${connectionId}`])
   }
 
-  const { unique, duplicates } = newestPerExternalId(input.records as readonly Normalized<Order | Customer>[])
+  const { unique, duplicates } = newestPerExternalId(input.records)
   const stored = await loadStoredVersions(scope, bulk, spec.table, tenantId, connectionId, [...unique.keys()])
 
-  const writes: { record: Normalized<Order | Customer>; id: string }[] = []
+  const upserts: { record: Normalized<Order | Customer>; id: string }[] = []
   const replacedIds: string[] = []
   let created = 0
   let updated = 0
@@ -398,51 +401,76 @@ export async function mergeRecordsInTransaction(
     const outcome: MergeOutcome = mergeRule(existing, versionOf(record))
     if (outcome === 'created') {
       created++
-      writes.push({ record, id: newId(context.clock()) })
+      upserts.push({ record, id: newId(context.clock()) })
     } else if (outcome === 'updated') {
       updated++
-      writes.push({ record, id: existing!.id })
+      upserts.push({ record, id: existing!.id })
       replacedIds.push(existing!.id)
     } else {
       unchanged++
     }
   }
 
-  for (const chunk of chunksFor(writes, spec.columns.length, maxParameters)) {
+  const writes: RawStatement[] = []
+  for (const chunk of chunksFor(upserts, spec.columns.length, maxParameters)) {
     const parameters: unknown[] = []
     for (const { record, id } of chunk) spec.pushRow(parameters, record, tenantId, connectionId, id, now)
-    await executeRaw(db, bulk.insert(spec.table, spec.columns, chunk.length, spec.upsert), parameters)
+    writes.push({ sql: bulk.insert(spec.table, spec.columns, chunk.length, spec.upsert), parameters })
   }
-
   if (entity === 'order') {
-    await deleteLinesOf(scope, bulk, tenantId, replacedIds)
-    const lines: { orderId: string; position: number; line: Order['lines'][number] }[] = []
-    for (const { record, id } of writes) {
-      const order = record.entity as Order
-      for (let position = 0; position < order.lines.length; position++) {
-        lines.push({ orderId: id, position, line: order.lines[position]! })
-      }
-    }
-    for (const chunk of chunksFor(lines, LINE_COLUMNS.length, maxParameters)) {
-      const parameters: unknown[] = []
-      for (const { orderId, position, line } of chunk) {
-        parameters.push(
-          tenantId,
-          orderId,
-          position,
-          line.externalId,
-          line.productExternalId,
-          line.variantExternalId,
-          line.sku,
-          line.name,
-          line.quantity,
-          line.unitPriceMinor,
-          line.totalMinor,
-        )
-      }
-      await executeRaw(db, bulk.insert('order_lines', LINE_COLUMNS, chunk.length), parameters)
+    writes.push(...lineDeletes(scope, bulk, tenantId, replacedIds), ...lineInserts(scope, bulk, tenantId, upserts))
+  }
+  return { counts: { created, updated, unchanged }, writes }
+}
+
+/** Removes the lines of orders about to get new ones. */
+function lineDeletes(scope: Scope, bulk: BulkSql, tenantId: string, orderIds: readonly string[]): RawStatement[] {
+  if (orderIds.length === 0) return []
+  if (scope.context.dialect === 'postgres') {
+    return [
+      {
+        sql: 'delete from order_lines where tenant_id = $1 and order_id = any($2::text[])',
+        parameters: [tenantId, orderIds],
+      },
+    ]
+  }
+  return chunksFor(orderIds, 1, scope.context.maxParameters, 1).map((ids) => ({
+    sql: bulk.inList('delete from order_lines where tenant_id = ? and order_id in', 1, ids.length),
+    parameters: [tenantId, ...ids],
+  }))
+}
+
+/** The lines of the orders written, in their order. */
+function lineInserts(
+  scope: Scope,
+  bulk: BulkSql,
+  tenantId: string,
+  upserts: readonly { record: Normalized<Order | Customer>; id: string }[],
+): RawStatement[] {
+  const lines: { orderId: string; position: number; line: Order['lines'][number] }[] = []
+  for (const { record, id } of upserts) {
+    const order = record.entity as Order
+    for (let position = 0; position < order.lines.length; position++) {
+      lines.push({ orderId: id, position, line: order.lines[position]! })
     }
   }
-
-  return { created, updated, unchanged }
+  return chunksFor(lines, LINE_COLUMNS.length, scope.context.maxParameters).map((chunk) => {
+    const parameters: unknown[] = []
+    for (const { orderId, position, line } of chunk) {
+      parameters.push(
+        tenantId,
+        orderId,
+        position,
+        line.externalId,
+        line.productExternalId,
+        line.variantExternalId,
+        line.sku,
+        line.name,
+        line.quantity,
+        line.unitPriceMinor,
+        line.totalMinor,
+      )
+    }
+    return { sql: bulk.insert('order_lines', LINE_COLUMNS, chunk.length), parameters }
+  })
 }

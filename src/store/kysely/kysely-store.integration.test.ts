@@ -51,7 +51,7 @@ forEachDatabase('migrations apply once; a second migrate is a no-op', async (t, 
   assert.deepEqual(columns, [])
 })
 
-test('a SQLite store creates its directory, and its journal is WAL', async (t) => {
+test('a SQLite store creates its directory, its journal is WAL and its pages are 16 KB', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tributary-dir-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = path.join(dir, 'nested', 'deeper', 'tributary.db')
@@ -60,6 +60,8 @@ test('a SQLite store creates its directory, and its journal is WAL', async (t) =
   assert.ok(existsSync(file))
   const [mode] = await rawQuery(`sqlite:${file}`, 'pragma journal_mode')
   assert.equal(mode?.['journal_mode'], 'wal')
+  const [size] = await rawQuery(`sqlite:${file}`, 'pragma page_size')
+  assert.equal(size?.['page_size'], 16_384)
   assert.equal(store.dialect, 'sqlite')
 })
 

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely'
+import { sqliteBatch } from './dialects/sqlite.ts'
 import type { Database } from './schema.ts'
 
 /** What every repository of one store shares. Frozen at open. */
@@ -50,6 +51,33 @@ export async function executeRaw<R = Record<string, unknown>>(
 ): Promise<{ rows: R[]; affected: number }> {
   const result = await db.executeQuery<R>(CompiledQuery.raw(sqlText, parameters as unknown[]))
   return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0n) }
+}
+
+/** One statement of a batch, and what it gave. */
+export interface RawStatement {
+  readonly sql: string
+  readonly parameters: readonly unknown[]
+}
+
+export interface StatementResult {
+  readonly rows: unknown[]
+  readonly affected: number
+}
+
+/**
+ * Runs `statements` in order and returns what each gave. On SQLite that is one round trip to the
+ * database thread for all of them; on PostgreSQL they go one after another on the connection.
+ * Meant for a transaction's writes that do not depend on each other's results.
+ */
+export async function executeBatch(scope: Scope, statements: readonly RawStatement[]): Promise<StatementResult[]> {
+  if (statements.length === 0) return []
+  if (scope.context.dialect === 'sqlite') {
+    const result = await scope.db.executeQuery<StatementResult>(sqliteBatch(statements))
+    return result.rows
+  }
+  const results: StatementResult[] = []
+  for (const { sql, parameters } of statements) results.push(await executeRaw(scope.db, sql, parameters))
+  return results
 }
 
 /** Parses a JSON column that the store itself wrote. */

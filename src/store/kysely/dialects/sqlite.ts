@@ -1,4 +1,3 @@
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import { Worker } from 'node:worker_threads'
 import {
   CompiledQuery,
@@ -14,12 +13,16 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely'
+import type { RawStatement, StatementResult } from '../scope.ts'
 
 /**
  * Kysely over Node's built-in `node:sqlite` (Kysely's own SqliteDialect expects better-sqlite3,
  * a native addon). One connection per database file per process, behind a mutex, so a
- * transaction owns the connection until it ends; prepared statements are cached by SQL text, which
- * matters on the applyPage hot path where the same multi-row statements repeat every page.
+ * transaction owns the connection until it ends. The connection lives on its own worker thread
+ * (sqlite-thread.js): node:sqlite is synchronous, and on the event loop every write would stop
+ * the sync from reading its next page and the API from answering. Prepared statements are cached
+ * there by SQL text, which matters on the applyPage hot path where the same multi-row statements
+ * repeat every page.
  *
  * Every transaction starts with BEGIN IMMEDIATE: it takes the write lock up front, so a `serve`
  * and a foreground `sync` on the same file queue on busy_timeout instead of deadlocking on a
@@ -67,7 +70,7 @@ class NodeSqliteDriver implements Driver {
   }
 
   async init(): Promise<void> {
-    this.#handle = SharedDatabase.acquire(this.#options)
+    this.#handle = await SharedDatabase.acquire(this.#options)
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -105,46 +108,44 @@ class NodeSqliteDriver implements Driver {
 }
 
 /**
- * The process's one connection to a database file. Two stores opened on the same file in one
- * process must share it: with two connections, one waiting on busy_timeout would block the event
- * loop that the other needs to finish its transaction.
+ * The process's one connection to a database file, held by its own thread (sqlite-thread.js). Two
+ * stores opened on the same file in one process share it: SQLite allows one writer at a time, and
+ * one connection behind the mutex turns that into a queue instead of busy_timeout waits.
  */
 class SharedDatabase {
-  static readonly #open = new Map<string, SharedDatabase>()
+  static readonly #open = new Map<string, Promise<SharedDatabase>>()
 
-  static acquire(options: NodeSqliteOptions): SharedDatabase {
+  static acquire(options: NodeSqliteOptions): Promise<SharedDatabase> {
     const key = options.path === ':memory:' ? undefined : options.path
     const existing = key === undefined ? undefined : SharedDatabase.#open.get(key)
     if (existing) {
-      existing.#references++
-      return existing
+      return existing.then((handle) => {
+        handle.#references++
+        return handle
+      })
     }
-    const handle = new SharedDatabase(options, key)
-    if (key !== undefined) SharedDatabase.#open.set(key, handle)
-    return handle
+    const opening = SqliteThread.start(options.path, pragmasFor(options, key !== undefined)).then(
+      (thread) => {
+        if (key !== undefined) watchWal(key)
+        return new SharedDatabase(thread, key)
+      },
+      (error: unknown) => {
+        if (key !== undefined) SharedDatabase.#open.delete(key)
+        throw error
+      },
+    )
+    if (key !== undefined) SharedDatabase.#open.set(key, opening)
+    return opening
   }
 
-  readonly connection: NodeSqliteConnection
+  readonly connection: SqliteThread
   readonly mutex = new Mutex()
-  readonly #db: DatabaseSync
   readonly #key: string | undefined
   #references = 1
 
-  private constructor(options: NodeSqliteOptions, key: string | undefined) {
-    this.#db = new DatabaseSync(options.path)
+  private constructor(connection: SqliteThread, key: string | undefined) {
+    this.connection = connection
     this.#key = key
-    this.#db.exec(`pragma busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
-    this.#db.exec('pragma journal_mode = wal')
-    this.#db.exec('pragma synchronous = normal')
-    this.#db.exec('pragma foreign_keys = on')
-    if (key !== undefined) {
-      // The checkpointer thread keeps the WAL short; this is the backstop should it fall behind
-      // (a long burst of writes), and the limit the WAL file is truncated to after it resets.
-      this.#db.exec(`pragma wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
-      this.#db.exec(`pragma journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
-      watchWal(key)
-    }
-    this.connection = new NodeSqliteConnection(this.#db)
   }
 
   async release(): Promise<void> {
@@ -153,16 +154,40 @@ class SharedDatabase {
       SharedDatabase.#open.delete(this.#key)
       await unwatchWal(this.#key)
     }
-    this.#db.close()
+    await this.connection.close()
   }
 }
 
-const BACKSTOP_CHECKPOINT_PAGES = 10_000
+/** What every connection runs first. */
+function pragmasFor(options: NodeSqliteOptions, isFile: boolean): string[] {
+  const pragmas = [
+    `pragma busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`,
+    // Only takes effect on a new, empty file (before WAL is set). Order rows carry ~2 KB of raw
+    // JSON: on 4 KB pages one row fills a page and wastes most of the rest; 16 KB pages hold
+    // six, which halves the bytes a backfill writes.
+    `pragma page_size = ${PAGE_SIZE_BYTES}`,
+    'pragma journal_mode = wal',
+    'pragma synchronous = normal',
+    'pragma foreign_keys = on',
+  ]
+  if (isFile) {
+    // The checkpointer thread keeps the WAL short; this is the backstop should it fall behind
+    // (a long burst of writes), and the limit the WAL file is truncated to after it resets.
+    pragmas.push(`pragma wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
+    pragmas.push(`pragma journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
+  }
+  return pragmas
+}
+
+const PAGE_SIZE_BYTES = 16_384
+
+/** 40 MB of 16 KB pages. */
+const BACKSTOP_CHECKPOINT_PAGES = 2_500
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 const CHECKPOINT_INTERVAL_MS = 100
 
 /**
- * One worker thread per process (sqlite-checkpointer.ts) checkpoints every open database file in
+ * One worker thread per process (sqlite-checkpointer.js) checkpoints every open database file in
  * the background; started with the first file, ended with the last.
  */
 const checkpointer: {
@@ -173,8 +198,10 @@ const checkpointer: {
 
 function watchWal(path: string): void {
   if (!checkpointer.worker) {
-    const worker = new Worker(new URL('./sqlite-checkpointer.ts', import.meta.url), {
+    const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
       workerData: { intervalMs: CHECKPOINT_INTERVAL_MS },
+      execArgv: [],
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
     })
     // Never what keeps a process alive; a store left open must not hang a CLI or a test run.
     worker.unref()
@@ -209,57 +236,138 @@ async function unwatchWal(path: string): Promise<void> {
   }
 }
 
-interface CachedStatement {
-  readonly statement: StatementSync
-  /** Returns rows (a SELECT, or a write with RETURNING): run with all(), else with run(). */
-  readonly reader: boolean
+type StatementReply =
+  | { readonly rows: unknown[] }
+  | { readonly changes: number | bigint; readonly lastInsertRowid: number | bigint }
+
+interface BatchReply {
+  readonly results: StatementReply[]
 }
 
-const STATEMENT_CACHE_SIZE = 256
+type ThreadReply = StatementReply | BatchReply | { readonly error: SqliteErrorData }
 
-class NodeSqliteConnection implements DatabaseConnection {
-  readonly #db: DatabaseSync
-  readonly #statements = new Map<string, CachedStatement>()
+/**
+ * The SQL text that marks a batch: its parameters are RawStatements, which the SQLite thread runs
+ * in order in one round trip and answers with one StatementResult per statement (as rows).
+ */
+const BATCH_SQL = '/* tributary: batch */'
 
-  constructor(db: DatabaseSync) {
-    this.#db = db
+export function sqliteBatch(statements: readonly RawStatement[]): CompiledQuery {
+  return CompiledQuery.raw(BATCH_SQL, statements as unknown[])
+}
+
+function toStatementResult(reply: StatementReply): StatementResult {
+  return 'rows' in reply ? { rows: reply.rows, affected: 0 } : { rows: [], affected: Number(reply.changes) }
+}
+
+interface SqliteErrorData {
+  readonly message: string
+  readonly code?: string
+  readonly errcode?: number
+  readonly errstr?: string
+}
+
+/**
+ * A Kysely connection whose statements run on a worker thread (sqlite-thread.js). Replies come
+ * back in the order statements were sent, so a FIFO of waiters matches them. The thread holds the
+ * process open only while a statement is in flight: a store left open never hangs a CLI or a test.
+ */
+class SqliteThread implements DatabaseConnection {
+  static start(path: string, pragmas: string[]): Promise<SqliteThread> {
+    const worker = new Worker(new URL('./sqlite-thread.js', import.meta.url), {
+      workerData: { path, pragmas },
+      // The process's own flags (--input-type, --cpu-prof, heap sizes) are not the thread's.
+      execArgv: [],
+      // Its heap holds a page of parameters at a time; V8's defaults, sized by the machine's
+      // memory, would let it carry far more garbage than that.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+    })
+    return new Promise((resolve, reject) => {
+      const failed = (error: Error) => reject(new Error(`SQLite could not open ${path}: ${error.message}`))
+      worker.once('error', failed)
+      worker.once('message', (message: { ready: boolean; error?: SqliteErrorData }) => {
+        worker.off('error', failed)
+        if (message.ready) {
+          resolve(new SqliteThread(worker))
+          return
+        }
+        void worker.terminate()
+        const error = message.error!
+        reject(sqliteError({ ...error, message: `SQLite could not open ${path}: ${error.message}` }))
+      })
+    })
   }
 
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    try {
-      const { statement, reader } = this.#prepare(compiledQuery.sql)
-      const parameters = compiledQuery.parameters as SQLInputValue[]
-      if (reader) return Promise.resolve({ rows: statement.all(...parameters) as R[] })
-      const { changes, lastInsertRowid } = statement.run(...parameters)
-      return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] })
-    } catch (error) {
-      return Promise.reject(error)
+  readonly #worker: Worker
+  readonly #waiting: { resolve(reply: ThreadReply): void; reject(error: Error): void }[] = []
+  #stopped: Error | undefined
+
+  private constructor(worker: Worker) {
+    this.#worker = worker
+    worker.unref()
+    worker.on('message', (reply: ThreadReply) => this.#settle(reply))
+    worker.on('error', (error) => this.#stop(error))
+    worker.on('exit', (code) => this.#stop(new Error(`the SQLite thread exited (code ${code})`)))
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    if (compiledQuery.sql === BATCH_SQL) {
+      const reply = await this.#send({ batch: compiledQuery.parameters })
+      if ('error' in reply) throw sqliteError(reply.error)
+      return { rows: (reply as BatchReply).results.map(toStatementResult) as R[] }
     }
+    const reply = await this.#send({ sql: compiledQuery.sql, parameters: compiledQuery.parameters })
+    if ('error' in reply) throw sqliteError(reply.error)
+    if ('rows' in reply) return { rows: reply.rows as R[] }
+    if ('changes' in reply) {
+      return { numAffectedRows: BigInt(reply.changes), insertId: BigInt(reply.lastInsertRowid), rows: [] }
+    }
+    throw new Error('the SQLite thread answered one statement with a batch')
   }
 
+  /** Reads the whole result on the thread, then yields it row by row. */
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    const { statement } = this.#prepare(compiledQuery.sql)
-    for (const row of statement.iterate(...(compiledQuery.parameters as SQLInputValue[]))) {
-      yield { rows: [row as R] }
-    }
+    const { rows } = await this.executeQuery<R>(compiledQuery)
+    for (const row of rows) yield { rows: [row] }
   }
 
-  #prepare(sqlText: string): CachedStatement {
-    const cached = this.#statements.get(sqlText)
-    if (cached) {
-      // Re-insert to keep the Map in least-recently-used order.
-      this.#statements.delete(sqlText)
-      this.#statements.set(sqlText, cached)
-      return cached
-    }
-    const statement = this.#db.prepare(sqlText)
-    const entry = { statement, reader: statement.columns().length > 0 }
-    this.#statements.set(sqlText, entry)
-    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
-      this.#statements.delete(this.#statements.keys().next().value!)
-    }
-    return entry
+  async close(): Promise<void> {
+    if (this.#stopped) return
+    await this.#send({ close: true }).catch(() => undefined)
+    this.#stop(new Error('the SQLite store is closed'))
+    await this.#worker.terminate()
   }
+
+  #send(message: object): Promise<ThreadReply> {
+    if (this.#stopped) return Promise.reject(this.#stopped)
+    return new Promise((resolve, reject) => {
+      if (this.#waiting.length === 0) this.#worker.ref()
+      this.#waiting.push({ resolve, reject })
+      this.#worker.postMessage(message)
+    })
+  }
+
+  #settle(reply: ThreadReply): void {
+    const waiter = this.#waiting.shift()
+    if (this.#waiting.length === 0) this.#worker.unref()
+    waiter?.resolve(reply)
+  }
+
+  #stop(error: Error): void {
+    if (this.#stopped) return
+    this.#stopped = error
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(error)
+    this.#worker.unref()
+  }
+}
+
+/** node:sqlite's error, rebuilt on this side with its code, errcode and errstr. */
+function sqliteError(data: SqliteErrorData): Error {
+  return Object.assign(new Error(data.message), {
+    code: data.code ?? 'ERR_SQLITE_ERROR',
+    errcode: data.errcode,
+    errstr: data.errstr,
+  })
 }
 
 /** A FIFO lock: the single connection is lent to one query or transaction at a time. */
