@@ -52,8 +52,10 @@ export async function runSync(input: RunSyncInput): Promise<RunOutcome> {
     const { from, since } = planRead(stored, options, connection.settings, stream.incremental, runStartedAt)
     let watermark = options.full ? null : stored.watermark
 
-    for await (const page of prefetch(stream.read(from, { since, signal: input.signal }))) {
-      const { records, failures } = normalizePage(stream, page)
+    // Normalizing is part of the step read ahead, so page N+1 is fetched, parsed and normalized
+    // while page N is written (the store's writes run off the event loop).
+    const pages = normalizedPages(stream, stream.read(from, { since, signal: input.signal }))
+    for await (const { page, records, failures } of prefetch(pages)) {
       watermark = laterOf(watermark, capAt(page.cursor.watermark, watermarkCap))
       const cursor: StreamCursor = { watermark, resume: page.cursor.resume }
       const counts = await store.applyPage(
@@ -114,6 +116,10 @@ export function planRead(
   if (!incremental) return { from: stored, since: null }
   if (stored.watermark !== null) return { from: stored, since: addMs(stored.watermark, -settings.lookbackMs) }
   return { from: stored, since: settings.backfillDays > 0 ? daysAgo(settings.backfillDays) : null }
+}
+
+async function* normalizedPages(stream: Stream, pages: AsyncIterable<Page<unknown>>) {
+  for await (const page of pages) yield { page, ...normalizePage(stream, page) }
 }
 
 function normalizePage(stream: Stream, page: Page<unknown>) {
