@@ -4,6 +4,7 @@ import { type MergeOutcome, mergeRule, type StoredVersion } from '../../domain/m
 import { newId } from '../../lib/ids.ts'
 import type { ApplyPageInput, PageCounts } from '../store.ts'
 import { type BulkSql, chunksFor } from './bulk-sql.ts'
+import { ORDER_COLUMNS, type OrderColumn, type OrderRow } from './schema.ts'
 import { executeBatch, executeRaw, nowIso, type RawStatement, type Scope } from './scope.ts'
 
 /**
@@ -102,70 +103,47 @@ function upsertClause(columns: readonly string[]): string {
   return `on conflict (tenant_id, connection_id, external_id) do update set ${updates.join(', ')}`
 }
 
-const ORDER_COLUMNS = [
-  'tenant_id',
-  'id',
-  'connection_id',
-  'external_id',
-  'number',
-  'status',
-  'financial_status',
-  'provider_status',
-  'currency',
-  'total_minor',
-  'subtotal_minor',
-  'tax_minor',
-  'shipping_minor',
-  'discount_minor',
-  'refunded_minor',
-  'customer_external_id',
-  'customer_email',
-  'customer_name',
-  'created_at',
-  'updated_at',
-  'paid_at',
-  'completed_at',
-  'deleted_at',
-  'raw',
-  'hash',
-  'first_synced_at',
-  'last_synced_at',
-] as const
+/** What a sync writes of an order: everything but the outbox's pending_status. */
+const ORDER_WRITE_COLUMNS = ORDER_COLUMNS.filter(
+  (column): column is Exclude<OrderColumn, 'pending_status'> => column !== 'pending_status',
+)
 
 const ORDER_SPEC: EntitySpec<Order> = {
   table: 'orders',
-  columns: ORDER_COLUMNS,
-  upsert: upsertClause(ORDER_COLUMNS),
+  columns: ORDER_WRITE_COLUMNS,
+  upsert: upsertClause(ORDER_WRITE_COLUMNS),
   pushRow(parameters, { entity: o, rawJson, hash }, tenantId, connectionId, id, now) {
-    parameters.push(
-      tenantId,
+    // Typed as the table's row, so a column added to the schema cannot be left out here.
+    const row: Omit<OrderRow, 'pending_status'> = {
+      tenant_id: tenantId,
       id,
-      connectionId,
-      o.externalId,
-      o.number,
-      o.status,
-      o.financialStatus,
-      o.providerStatus,
-      o.currency,
-      o.totalMinor,
-      o.subtotalMinor,
-      o.taxMinor,
-      o.shippingMinor,
-      o.discountMinor,
-      o.refundedMinor,
-      o.customerExternalId,
-      o.customerEmail,
-      o.customerName,
-      o.createdAt,
-      o.updatedAt,
-      o.paidAt,
-      o.completedAt,
-      o.deletedAt,
-      rawJson,
+      connection_id: connectionId,
+      external_id: o.externalId,
+      number: o.number,
+      status: o.status,
+      financial_status: o.financialStatus,
+      provider_status: o.providerStatus,
+      currency: o.currency,
+      total_minor: o.totalMinor,
+      subtotal_minor: o.subtotalMinor,
+      tax_minor: o.taxMinor,
+      shipping_minor: o.shippingMinor,
+      discount_minor: o.discountMinor,
+      refunded_minor: o.refundedMinor,
+      customer_external_id: o.customerExternalId,
+      customer_email: o.customerEmail,
+      customer_name: o.customerName,
+      created_at: o.createdAt,
+      updated_at: o.updatedAt,
+      paid_at: o.paidAt,
+      completed_at: o.completedAt,
+      deleted_at: o.deletedAt,
+      raw: rawJson,
       hash,
-      now,
-      now,
-    )
+      first_synced_at: now,
+      last_synced_at: now,
+    }
+    for (const column of ORDER_WRITE_COLUMNS) parameters.push(row[column])
   },
 }
 

@@ -138,6 +138,47 @@ export interface OrderRow {
   last_synced_at: string
 }
 
+/**
+ * Every column of orders. The sync writes all but pending_status (the outbox's); lists read all but
+ * raw. Derive column lists from this one, so a new column cannot be missed by one of them.
+ */
+export const ORDER_COLUMNS = [
+  'tenant_id',
+  'id',
+  'connection_id',
+  'external_id',
+  'number',
+  'status',
+  'financial_status',
+  'provider_status',
+  'currency',
+  'total_minor',
+  'subtotal_minor',
+  'tax_minor',
+  'shipping_minor',
+  'discount_minor',
+  'refunded_minor',
+  'customer_external_id',
+  'customer_email',
+  'customer_name',
+  'created_at',
+  'updated_at',
+  'paid_at',
+  'completed_at',
+  'deleted_at',
+  'pending_status',
+  'raw',
+  'hash',
+  'first_synced_at',
+  'last_synced_at',
+] as const satisfies readonly (keyof OrderRow)[]
+
+export type OrderColumn = (typeof ORDER_COLUMNS)[number]
+
+// Fails to compile when OrderRow gains a column that ORDER_COLUMNS lacks.
+const everyOrderColumnListed: Exclude<keyof OrderRow, OrderColumn> extends never ? true : never = true
+void everyOrderColumnListed
+
 export interface OrderLineRow {
   tenant_id: string
   order_id: string

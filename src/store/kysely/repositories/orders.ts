@@ -10,7 +10,7 @@ import type {
   StoredOrderWithRaw,
 } from '../../store.ts'
 import { chunksFor } from '../bulk-sql.ts'
-import type { Database, OrderLineRow, OrderRow } from '../schema.ts'
+import { type Database, ORDER_COLUMNS, type OrderColumn, type OrderLineRow, type OrderRow } from '../schema.ts'
 import { parseJson, type Scope } from '../scope.ts'
 
 const DEFAULT_LIMIT = 100
@@ -158,35 +158,7 @@ export class KyselyOrderRepository implements OrderRepository {
 }
 
 /** Every column but raw: lists stay light; raw comes with get(). */
-const LIST_COLUMNS = [
-  'tenant_id',
-  'id',
-  'connection_id',
-  'external_id',
-  'number',
-  'status',
-  'financial_status',
-  'provider_status',
-  'currency',
-  'total_minor',
-  'subtotal_minor',
-  'tax_minor',
-  'shipping_minor',
-  'discount_minor',
-  'refunded_minor',
-  'customer_external_id',
-  'customer_email',
-  'customer_name',
-  'created_at',
-  'updated_at',
-  'paid_at',
-  'completed_at',
-  'deleted_at',
-  'pending_status',
-  'hash',
-  'first_synced_at',
-  'last_synced_at',
-] as const
+const LIST_COLUMNS = ORDER_COLUMNS.filter((column): column is Exclude<OrderColumn, 'raw'> => column !== 'raw')
 
 function orderFilter(tenantId: string, filter: OrderFilter) {
   return (eb: ExpressionBuilder<Database, 'orders'>): Expression<SqlBool> => {
