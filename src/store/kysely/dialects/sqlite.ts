@@ -278,9 +278,10 @@ class SqliteThread implements DatabaseConnection {
       workerData: { path, pragmas },
       // The process's own flags (--input-type, --cpu-prof, heap sizes) are not the thread's.
       execArgv: [],
-      // Its heap holds a page of parameters at a time; V8's defaults, sized by the machine's
-      // memory, would let it carry far more garbage than that.
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
+      // Its heap mostly holds one page of parameters or one result at a time; V8's default young
+      // generation, sized by the machine's memory, would let it carry far more garbage than
+      // that. The old generation gets the main thread's bound: a large result must still fit.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
     })
     return new Promise((resolve, reject) => {
       const failed = (error: Error) => reject(new Error(`SQLite could not open ${path}: ${error.message}`))
