@@ -32,26 +32,6 @@ export class BulkSql {
     return text
   }
 
-  /**
-   * `<head> (…n slots…)<tail>`: a statement whose last part is an IN list of `count` values after
-   * `leading` fixed parameters, e.g. head `delete from t where tenant_id = ? and id in`.
-   * Write the head's own parameters as `?`; they are renumbered for PostgreSQL.
-   */
-  inList(head: string, leading: number, count: number, tail = ''): string {
-    const key = `l|${head}|${leading}|${count}|${tail}`
-    let text = this.#cache.get(key)
-    if (text === undefined) {
-      let next = 1
-      const renumbered = head.replace(/\?/g, () => this.#slot(next++))
-      if (next - 1 !== leading) throw new Error(`inList: head has ${next - 1} parameters, expected ${leading}`)
-      const slots: string[] = []
-      for (let i = 0; i < count; i++) slots.push(this.#slot(next++))
-      text = `${renumbered} (${slots.join(',')})${tail}`
-      this.#remember(key, text)
-    }
-    return text
-  }
-
   /** A statement with `?` parameters, renumbered to `$n` for PostgreSQL. */
   plain(text: string): string {
     if (this.#dialect === 'sqlite') return text

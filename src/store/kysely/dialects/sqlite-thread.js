@@ -9,11 +9,11 @@
  * TypeScript stripper, about 12 MB of resident memory per thread.
  *
  * workerData: { path, pragmas: string[] }. Posts { ready: true } or { ready: false, error } once.
- * Messages in: { sql, parameters } → out: { rows } for statements that return rows (a SELECT, or
- * a write with RETURNING), else { changes, lastInsertRowid }; { error } when SQLite refuses.
- * { batch: [{ sql, parameters }, …] } runs the statements in order and answers { results: [one
- * of those per statement] }, or { error } at the first that fails (the rest are not run): a page
- * of writes costs one round trip, not one per statement.
+ * Messages in: { batch: [{ sql, parameters }, …] } runs the statements in order and answers
+ * { results: [one per statement] }: { rows } for a statement that returns rows (a SELECT, or a
+ * write with RETURNING), else { changes, lastInsertRowid }. At the first statement SQLite refuses
+ * it answers { error, failedAt: its index } and runs none of the rest. A page of writes costs one
+ * round trip, not one per statement.
  * { close: true } closes the connection and answers { closed: true }.
  */
 import { DatabaseSync } from 'node:sqlite'
@@ -54,27 +54,28 @@ function prepare(sql) {
   return entry
 }
 
-port.on(
-  'message',
-  (/** @type {{ sql?: string, parameters?: any[], batch?: Statement[], close?: boolean }} */ message) => {
-    if (message.close) {
-      statements.clear()
-      try {
-        db?.close()
-      } catch {
-        // Already closed, or never opened: either way nothing is left to release.
-      }
-      port.postMessage({ closed: true })
+port.on('message', (/** @type {{ batch?: Statement[], close?: boolean }} */ message) => {
+  if (message.close) {
+    statements.clear()
+    try {
+      db?.close()
+    } catch {
+      // Already closed, or never opened: either way nothing is left to release.
+    }
+    port.postMessage({ closed: true })
+    return
+  }
+  const results = []
+  for (const statement of message.batch ?? []) {
+    try {
+      results.push(execute(statement))
+    } catch (error) {
+      port.postMessage({ error: describe(error), failedAt: results.length })
       return
     }
-    try {
-      if (message.batch) port.postMessage({ results: message.batch.map(execute) })
-      else port.postMessage(execute(/** @type {Statement} */ (message)))
-    } catch (error) {
-      port.postMessage({ error: describe(error) })
-    }
-  },
-)
+  }
+  port.postMessage({ results })
+})
 
 /** @typedef {{ sql: string, parameters?: any[] }} Statement */
 

@@ -101,6 +101,33 @@ test('a batch runs in order in one round trip; a failing statement stops it and 
   assert.deepEqual(names, ['a!', 'b'], 'nothing of the failed batch stayed')
 })
 
+test('BEGIN travels with the first statement: a failing first statement still rolls back, an empty transaction is fine', async (t) => {
+  const db = open(tempFile(t))
+  t.after(() => db.destroy())
+  await raw(db, 'create table t (name text not null unique)')
+  await raw(db, "insert into t (name) values ('a')")
+
+  // The transaction's first statement fails after its BEGIN ran: it must be rolled back, or the
+  // next transaction would fail with "cannot start a transaction within a transaction".
+  await assert.rejects(
+    db.transaction().execute((tx) => raw(tx, "insert into t (name) values ('a')")),
+    /UNIQUE constraint failed/,
+  )
+  await assert.rejects(
+    db.transaction().execute(async (tx) => {
+      await raw(tx, "insert into t (name) values ('b')")
+      await raw(tx, "insert into t (name) values ('a')")
+    }),
+    /UNIQUE constraint failed/,
+  )
+  await db.transaction().execute(async () => {})
+  await db.transaction().execute((tx) => raw(tx, "insert into t (name) values ('c')"))
+  const names = (await raw(db, 'select name from t order by name')).rows.map((row) => row['name'])
+  assert.deepEqual(names, ['a', 'c'])
+  const [state] = (await raw(db, 'select 1 as ok')).rows
+  assert.equal(state?.['ok'], 1)
+})
+
 test('two stores on one file share its connection: a transaction of one makes the other wait, not fail', async (t) => {
   const file = tempFile(t)
   const first = open(file)
