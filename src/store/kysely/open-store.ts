@@ -3,7 +3,6 @@ import path from 'node:path'
 import { Kysely } from 'kysely'
 import { AppError, ValidationError } from '../../domain/errors.ts'
 import type { Store } from '../store.ts'
-import { createPostgresDialect, POSTGRES_MAX_PARAMETERS } from './dialects/postgres.ts'
 import { NodeSqliteDialect, SQLITE_MAX_PARAMETERS } from './dialects/sqlite.ts'
 import { KyselyStore } from './kysely-store.ts'
 import type { Database } from './schema.ts'
@@ -79,6 +78,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       maxParameters: SQLITE_MAX_PARAMETERS,
     })
   } else {
+    // Loaded only here: an embedded (SQLite) process never pays pg's memory.
+    const { createPostgresDialect, POSTGRES_MAX_PARAMETERS } = await import('./dialects/postgres.ts')
     db = new Kysely<Database>({
       dialect: createPostgresDialect({ connectionString: location.connectionString }).dialect,
     })
