@@ -331,8 +331,17 @@ class SqliteThread implements DatabaseConnection {
       return
     }
     if (!this.#inTransaction) return
+    if (command === 'commit') {
+      await this.executeQuery(CompiledQuery.raw('commit'))
+      // Only now: a COMMIT that failed leaves the transaction open for Kysely's ROLLBACK.
+      this.#inTransaction = false
+      return
+    }
     this.#inTransaction = false
-    await this.executeQuery(CompiledQuery.raw(command))
+    // Some errors (a full disk, an I/O error) make SQLite roll back by itself; then ROLLBACK fails
+    // with "no transaction is active". Kysely rethrows the error that caused the rollback; that one
+    // must not be replaced by this one.
+    await this.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined)
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
