@@ -4,7 +4,7 @@ import { type MergeOutcome, mergeRule, type StoredVersion } from '../../domain/m
 import { newId } from '../../lib/ids.ts'
 import type { ApplyPageInput, PageCounts } from '../store.ts'
 import { type BulkSql, chunksFor } from './bulk-sql.ts'
-import { ORDER_COLUMNS, type OrderColumn, type OrderRow } from './schema.ts'
+import { CUSTOMER_COLUMNS, type CustomerRow, ORDER_COLUMNS, type OrderColumn, type OrderRow } from './schema.ts'
 import { executeBatch, executeRaw, nowIso, type RawStatement, type Scope } from './scope.ts'
 
 /**
@@ -147,46 +147,30 @@ const ORDER_SPEC: EntitySpec<Order> = {
   },
 }
 
-const CUSTOMER_COLUMNS = [
-  'tenant_id',
-  'id',
-  'connection_id',
-  'external_id',
-  'email',
-  'first_name',
-  'last_name',
-  'phone',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-  'raw',
-  'hash',
-  'first_synced_at',
-  'last_synced_at',
-] as const
-
 const CUSTOMER_SPEC: EntitySpec<Customer> = {
   table: 'customers',
   columns: CUSTOMER_COLUMNS,
   upsert: upsertClause(CUSTOMER_COLUMNS),
   pushRow(parameters, { entity: c, rawJson, hash }, tenantId, connectionId, id, now) {
-    parameters.push(
-      tenantId,
+    // Typed as the table's row, like an order's.
+    const row: CustomerRow = {
+      tenant_id: tenantId,
       id,
-      connectionId,
-      c.externalId,
-      c.email,
-      c.firstName,
-      c.lastName,
-      c.phone,
-      c.createdAt,
-      c.updatedAt,
-      c.deletedAt,
-      rawJson,
+      connection_id: connectionId,
+      external_id: c.externalId,
+      email: c.email,
+      first_name: c.firstName,
+      last_name: c.lastName,
+      phone: c.phone,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+      deleted_at: c.deletedAt,
+      raw: rawJson,
       hash,
-      now,
-      now,
-    )
+      first_synced_at: now,
+      last_synced_at: now,
+    }
+    for (const column of CUSTOMER_COLUMNS) parameters.push(row[column])
   },
 }
 

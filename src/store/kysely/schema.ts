@@ -140,7 +140,8 @@ export interface OrderRow {
 
 /**
  * Every column of orders. The sync writes all but pending_status (the outbox's); lists read all but
- * raw. Derive column lists from this one, so a new column cannot be missed by one of them.
+ * raw. Column lists derive from this one (and CUSTOMER_COLUMNS below), so a new column cannot be
+ * missed by one of them.
  */
 export const ORDER_COLUMNS = [
   'tenant_id',
@@ -175,8 +176,10 @@ export const ORDER_COLUMNS = [
 
 export type OrderColumn = (typeof ORDER_COLUMNS)[number]
 
-// Fails to compile when OrderRow gains a column that ORDER_COLUMNS lacks.
-const everyOrderColumnListed: Exclude<keyof OrderRow, OrderColumn> extends never ? true : never = true
+/** `true` only when `Listed` names every column of `Row`; the checks below fail to compile otherwise. */
+type ListsEveryColumn<Row, Listed> = [Exclude<keyof Row, Listed>] extends [never] ? true : never
+
+const everyOrderColumnListed: ListsEveryColumn<OrderRow, OrderColumn> = true
 void everyOrderColumnListed
 
 export interface OrderLineRow {
@@ -210,6 +213,30 @@ export interface CustomerRow {
   first_synced_at: string
   last_synced_at: string
 }
+
+/** Every column of customers. The sync writes all of them; lists read all but raw. */
+export const CUSTOMER_COLUMNS = [
+  'tenant_id',
+  'id',
+  'connection_id',
+  'external_id',
+  'email',
+  'first_name',
+  'last_name',
+  'phone',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'raw',
+  'hash',
+  'first_synced_at',
+  'last_synced_at',
+] as const satisfies readonly (keyof CustomerRow)[]
+
+export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number]
+
+const everyCustomerColumnListed: ListsEveryColumn<CustomerRow, CustomerColumn> = true
+void everyCustomerColumnListed
 
 export interface OutboxRow {
   tenant_id: string

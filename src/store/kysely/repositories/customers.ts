@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { CustomerRepository, StoredCustomer } from '../../store.ts'
-import type { CustomerRow } from '../schema.ts'
+import { CUSTOMER_COLUMNS, type CustomerColumn, type CustomerRow } from '../schema.ts'
 import { parseJson, type Scope } from '../scope.ts'
 
 const DEFAULT_LIMIT = 100
@@ -48,22 +48,8 @@ export class KyselyCustomerRepository implements CustomerRepository {
   }
 }
 
-const LIST_COLUMNS = [
-  'tenant_id',
-  'id',
-  'connection_id',
-  'external_id',
-  'email',
-  'first_name',
-  'last_name',
-  'phone',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-  'hash',
-  'first_synced_at',
-  'last_synced_at',
-] as const
+/** Every column but raw: lists stay light; raw comes with get(). */
+const LIST_COLUMNS = CUSTOMER_COLUMNS.filter((column): column is Exclude<CustomerColumn, 'raw'> => column !== 'raw')
 
 function toStoredCustomer(row: Omit<Selectable<CustomerRow>, 'raw'>): StoredCustomer {
   return {
