@@ -109,16 +109,8 @@ export async function seedOrders(
   orders: readonly import('../../src/domain/entities.ts').Order[],
   customers: readonly import('../../src/domain/entities.ts').Customer[] = [],
 ): Promise<void> {
-  const { normalizedCustomer, normalizedOrder } = await import('../helpers/factories.ts')
-  const run = await store.runs.create({
-    tenantId: connection.tenantId,
-    connectionId: connection.id,
-    stream: 'orders',
-    jobId: null,
-    trigger: 'manual',
-    attempt: 1,
-    options: {},
-  })
+  const { newManualRun, normalizedCustomer, normalizedOrder } = await import('../helpers/factories.ts')
+  const run = await newManualRun(store, connection)
   const base = { tenantId: connection.tenantId, connectionId: connection.id, runId: run.id, failures: [] }
   await store.applyPage(
     {

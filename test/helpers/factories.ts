@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { contentHash } from '../../src/domain/content-hash.ts'
 import type { Customer, Normalized, Order, OrderLine } from '../../src/domain/entities.ts'
-import type { Connection, ConnectionSettings, Store, Tenant } from '../../src/store/store.ts'
+import type { Connection, ConnectionSettings, Store, SyncRun, Tenant } from '../../src/store/store.ts'
 
 /** A tenant with a unique name (tests share no names, so parallel tests never collide). */
 export function newTenant(store: Store, name?: string): Promise<Tenant> {
@@ -31,6 +31,23 @@ export function newWooConnection(
     endpoint: endpoint.url,
     credentials: { key: endpoint.key, secret: endpoint.secret },
     settings: { ...DEFAULT_TEST_SETTINGS, ...settings },
+  })
+}
+
+/** A queued manual run of `connection`'s stream, as `tributary sync` would create (pages need one). */
+export function newManualRun(
+  store: Store,
+  connection: { tenantId: string; id: string },
+  stream: 'orders' | 'customers' = 'orders',
+): Promise<SyncRun> {
+  return store.runs.create({
+    tenantId: connection.tenantId,
+    connectionId: connection.id,
+    stream,
+    jobId: null,
+    trigger: 'manual',
+    attempt: 1,
+    options: {},
   })
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { forEachDatabase, rawQuery } from '../../../test/helpers/databases.ts'
 import {
+  newManualRun,
   newTenant,
   newWooConnection,
   normalizedCustomer,
@@ -20,15 +21,7 @@ const T2 = '2025-06-01T12:00:00.000Z'
 async function setUp(store: Store) {
   const [tenant, other] = [await newTenant(store), await newTenant(store)]
   const connection = await newWooConnection(store, tenant.id, { url: 'https://shop.test', key: 'k', secret: 's' })
-  const run = await store.runs.create({
-    tenantId: tenant.id,
-    connectionId: connection.id,
-    stream: 'orders',
-    jobId: null,
-    trigger: 'manual',
-    attempt: 1,
-    options: {},
-  })
+  const run = await newManualRun(store, connection)
   let page = 0
   const apply = (
     records: Normalized<Order>[],

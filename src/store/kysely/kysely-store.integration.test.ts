@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
 import { forEachDatabase, rawQuery } from '../../../test/helpers/databases.ts'
-import { newTenant, newWooConnection } from '../../../test/helpers/factories.ts'
+import { newManualRun, newTenant, newWooConnection } from '../../../test/helpers/factories.ts'
 import { ConflictError } from '../../domain/errors.ts'
 import { migrationNames } from './migrations/migrations.ts'
 import { openStore } from './open-store.ts'
@@ -213,15 +213,7 @@ forEachDatabase(
   async (_t, { store }) => {
     const tenant = await newTenant(store)
     const connection = await newWooConnection(store, tenant.id, { url: 'https://a.test', key: 'k', secret: 's' })
-    const run = await store.runs.create({
-      tenantId: tenant.id,
-      connectionId: connection.id,
-      stream: 'orders',
-      jobId: null,
-      trigger: 'manual',
-      attempt: 1,
-      options: {},
-    })
+    const run = await newManualRun(store, connection)
     const { job } = await store.jobs.enqueue({ kind: 'k', tenantId: null, payload: {} })
     for (const value of [
       tenant.createdAt,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { forEachDatabase, rawQuery } from '../../../../test/helpers/databases.ts'
-import { newTenant, newWooConnection, normalizedOrder, sampleOrder } from '../../../../test/helpers/factories.ts'
+import {
+  newManualRun,
+  newTenant,
+  newWooConnection,
+  normalizedOrder,
+  sampleOrder,
+} from '../../../../test/helpers/factories.ts'
 import { openStore } from '../open-store.ts'
 
 const credentials = { url: 'https://shop.example.com', key: 'ck_live_4f3a', secret: 'cs_live_9b2e' }
@@ -72,15 +78,7 @@ forEachDatabase('update patches settings and status; delete removes the connecti
   assert.equal(paused?.settings.intervalMs, 60_000)
   assert.deepEqual(paused?.settings.streams, ['orders', 'customers'])
 
-  const run = await store.runs.create({
-    tenantId: tenant.id,
-    connectionId: connection.id,
-    stream: 'orders',
-    jobId: null,
-    trigger: 'manual',
-    attempt: 1,
-    options: {},
-  })
+  const run = await newManualRun(store, connection)
   await store.applyPage(
     {
       tenantId: tenant.id,

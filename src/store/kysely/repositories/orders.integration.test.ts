@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { forEachDatabase } from '../../../../test/helpers/databases.ts'
-import { newTenant, newWooConnection, normalizedOrder, sampleOrder } from '../../../../test/helpers/factories.ts'
+import {
+  newManualRun,
+  newTenant,
+  newWooConnection,
+  normalizedOrder,
+  sampleOrder,
+} from '../../../../test/helpers/factories.ts'
 import type { Order } from '../../../domain/entities.ts'
 import type { OrderListOptions, Store } from '../../store.ts'
 
@@ -42,15 +48,7 @@ async function seed(store: Store) {
     [foreign, [o('99', { customerEmail: 'ann@example.com', createdAt: day(1) })]],
   ] as const
   for (const [connection, orders] of byConnection) {
-    const run = await store.runs.create({
-      tenantId: connection.tenantId,
-      connectionId: connection.id,
-      stream: 'orders',
-      jobId: null,
-      trigger: 'manual',
-      attempt: 1,
-      options: {},
-    })
+    const run = await newManualRun(store, connection)
     await store.applyPage(
       {
         tenantId: connection.tenantId,
